@@ -1,0 +1,25 @@
+"""Fixtures shared by every test: the cast of personas and signed-in clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from pharos import testing
+
+
+@pytest.fixture
+def cast(db: None) -> testing.Cast:
+    return testing.cast()
+
+
+@pytest.fixture
+def client_for(db: None):
+    """A test client signed in as the given user (second factor already enrolled)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

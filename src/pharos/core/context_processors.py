@@ -1,0 +1,39 @@
+"""What every page needs: the acting organisation, the switcher and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext_lazy as _
+
+from pharos.tenancy import access
+
+# (url name, label, capability): only modules that exist, only those the role may use.
+NAVIGATION = [
+    ("persons:list", _("Persons"), "persons.view"),
+    ("tenancy:directory", _("Organisations"), "tenancy.directory"),
+    ("audit:log", _("Audit log"), "audit.view"),
+    ("jobs:list", _("Jobs"), "jobs.view"),
+]
+
+
+def pharos(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    acting = access.acting_membership(user)
+    nav = []
+    if acting is not None:
+        nav = [
+            {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
+            for name, label, capability in NAVIGATION
+            if acting.has(capability)
+        ]
+    return {
+        "acting_membership": acting,
+        "my_memberships": access.memberships_of(user) if user is not None else [],
+        "navigation": nav,
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "request_id": getattr(request, "request_id", ""),
+    }

@@ -1,0 +1,53 @@
+"""Who is acting for which organisation, and whether that acting membership may do a thing.
+
+The acting membership is chosen per session (the organisation switcher) or fixed by
+an API token; middleware and token authentication put it on ``user.pharos_acting``.
+Everything else asks here, so there is one answer to "may this user do this now".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pharos.tenancy.models import Membership
+
+ACTING_ATTRIBUTE = "pharos_acting"
+SESSION_KEY = "pharos_acting_membership"
+
+
+def acting_membership(user: Any) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, ACTING_ATTRIBUTE, None)
+    if membership is None or not membership.is_active or not membership.organisation.is_active:
+        return None
+    return membership  # type: ignore[no-any-return]
+
+
+def set_acting(user: Any, membership: Membership | None) -> None:
+    setattr(user, ACTING_ATTRIBUTE, membership)
+
+
+def can(user: Any, capability: str) -> bool:
+    membership = acting_membership(user)
+    return membership is not None and membership.has(capability)
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The active memberships a user may act through, in a stable order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "organisation__country")
+        .order_by("organisation__name", "role")
+    )
+
+
+def resolve_acting(user: Any, wanted_public_id: str | None) -> Membership | None:
+    """The membership named in the session if still valid, else the user's first one."""
+    memberships = memberships_of(user)
+    for membership in memberships:
+        if str(membership.public_id) == wanted_public_id:
+            return membership
+    return memberships[0] if memberships else None

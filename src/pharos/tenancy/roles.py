@@ -1,0 +1,72 @@
+"""Roles are named bundles of capabilities, granted to a user through a Membership.
+
+Kept in code, not in the database: a role's meaning is part of the security design and
+changes go through review like any code. Personal-data capabilities are only in roles
+whose work needs them (a statistician or trainer never sees a name).
+"""
+
+from dataclasses import dataclass
+from typing import Final
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pharos.tenancy import capabilities
+
+
+class Role(models.TextChoices):
+    NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement officer")
+    PROSECUTOR_JUDGE = "prosecutor_judge", _("Prosecutor or judge")
+    STATISTICIAN = "statistician", _("Statistician")
+    TRAINER = "trainer", _("Trainer")
+    EDITOR = "editor", _("Editor")
+    AUDITOR = "auditor", _("Auditor")
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+
+
+_EVERYONE: Final = {"tenancy.directory"}
+_CASE_WORK: Final = {"persons.view", "persons.create", "persons.change", "persons.history", "jobs.view"}
+
+GRANTS: Final[dict[str, frozenset[str]]] = {
+    Role.NATIONAL_COORDINATOR: frozenset(_EVERYONE | {"persons.view", "tenancy.members", "jobs.view"}),
+    Role.CASE_WORKER: frozenset(_EVERYONE | _CASE_WORK),
+    Role.SERVICE_PROVIDER: frozenset(_EVERYONE | _CASE_WORK),
+    Role.LAW_ENFORCEMENT: frozenset(_EVERYONE | _CASE_WORK),
+    Role.PROSECUTOR_JUDGE: frozenset(_EVERYONE | {"persons.view"}),
+    Role.STATISTICIAN: frozenset(_EVERYONE | {"jobs.view"}),
+    Role.TRAINER: frozenset(_EVERYONE),
+    Role.EDITOR: frozenset(_EVERYONE),
+    Role.AUDITOR: frozenset(_EVERYONE | {"audit.view", "audit.verify", "persons.history", "jobs.view"}),
+    Role.SYSTEM_ADMINISTRATOR: frozenset(
+        _EVERYONE | {"tenancy.members", "audit.verify", "system.keys", "jobs.view", "persons.erase"}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    code: str
+    label: Promise
+    capabilities: frozenset[str]
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return any(capabilities.get(c).personal for c in self.capabilities)
+
+
+def info(code: str) -> RoleInfo:
+    role = Role(code)
+    return RoleInfo(code=role.value, label=role.label, capabilities=GRANTS[role])
+
+
+def _check() -> None:
+    for role in Role:
+        for name in GRANTS[role]:
+            capabilities.get(name)
+
+
+_check()

@@ -1,0 +1,20 @@
+"""Every URL Pharos serves. The permission-matrix test enumerates this file."""
+
+from django.urls import include, path
+
+from pharos.api.urls import api
+
+urlpatterns = [
+    path("", include("pharos.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("pharos.accounts.urls")),
+    path("organisations/", include("pharos.tenancy.urls")),
+    path("persons/", include("pharos.persons.urls")),
+    path("audit/", include("pharos.audit.urls")),
+    path("jobs/", include("pharos.jobs.urls")),
+    path("api/", api.urls),
+]
+
+handler404 = "pharos.core.errors.not_found"
+handler403 = "pharos.core.errors.permission_denied"
+handler500 = "pharos.core.errors.server_error"
