@@ -1,0 +1,5 @@
+"""API operations of the audit module."""
+
+from ninja import Router
+
+router = Router(tags=["audit"])
