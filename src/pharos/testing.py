@@ -26,7 +26,9 @@ def country(code: str = "MK", name: str | None = None) -> Country:
     return obj
 
 
-def organisation(code: str | None = None, *, country_code: str = "MK", org_type: str = "NGO", **extra: Any) -> Organisation:
+def organisation(
+    code: str | None = None, *, country_code: str = "MK", org_type: str = "NGO", **extra: Any
+) -> Organisation:
     n = next(_counter)
     return Organisation.objects.create(
         code=code or f"org-{n}",
@@ -42,7 +44,9 @@ def user(email: str | None = None, *, password: str = PASSWORD, **extra: Any) ->
     return User.objects.create_user(email or f"user{n}@example.org", password, **extra)
 
 
-def member(org: Organisation, role: str = "case_worker", *, email: str | None = None, two_factor: bool = True) -> User:
+def member(
+    org: Organisation, role: str = "case_worker", *, email: str | None = None, two_factor: bool = True
+) -> User:
     person = user(email)
     Membership.objects.create(user=person, organisation=org, role=role)
     if two_factor:
