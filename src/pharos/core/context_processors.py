@@ -19,6 +19,14 @@ NAVIGATION = [
     ("jobs:list", _("Jobs"), "jobs.view"),
 ]
 
+# One sentence per module for the home page's cards, by url name (optional).
+PURPOSES = {
+    "persons:list": _("Register and find the persons your organisation assists, and their records."),
+    "tenancy:directory": _("The organisations taking part in the referral mechanism, and how to reach them."),
+    "audit:log": _("Who read or changed what, and when: the tamper-evident audit trail."),
+    "jobs:list": _("Long tasks running in the background (imports, exports, checks) and their progress."),
+}
+
 
 def pharos(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -26,7 +34,12 @@ def pharos(request: HttpRequest) -> dict[str, Any]:
     nav = []
     if acting is not None:
         nav = [
-            {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
+            {
+                "url": reverse(name),
+                "label": label,
+                "purpose": PURPOSES.get(name, ""),
+                "active": request.path.startswith(reverse(name)),
+            }
             for name, label, capability in NAVIGATION
             if acting.has(capability)
         ]

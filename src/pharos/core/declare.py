@@ -56,7 +56,8 @@ _THIRD_PARTY: Final = {
 
 
 def _third_party_declaration(view: Callable[..., Any]) -> str | None:
-    module = getattr(view, "__module__", "") or ""
+    inner = getattr(view, "func", None)  # functools.partial (ninja's schema view)
+    module = getattr(inner or view, "__module__", "") or ""
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         module = view_class.__module__

@@ -1,7 +1,8 @@
 """Error pages that say what happened without saying whether a hidden object exists."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -17,4 +18,5 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    # No request context: the database may be what failed, and context processors query it.
+    return HttpResponseServerError(loader.get_template("core/500.html").render())
