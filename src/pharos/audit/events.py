@@ -1,46 +1,63 @@
-"""The registry of audit event names. An action may only record a name listed here."""
+"""The registry of audit event names. An action may only record a name listed here.
+
+Each name carries the label the audit pages show ("what happened"), translated when shown.
+"""
 
 from typing import Final
 
-EVENTS: Final[dict[str, str]] = {
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+EVENTS: Final[dict[str, Promise]] = {
     # accounts
-    "accounts.user.signed_in": "A user signed in",
-    "accounts.user.signed_out": "A user signed out",
-    "accounts.user.sign_in_failed": "A sign-in failed",
-    "accounts.user.locked_out": "An account was locked after repeated failures",
-    "accounts.user.language_changed": "A user chose another language",
-    "accounts.user.acting_changed": "A user switched the organisation they act for",
-    "accounts.user.created": "A user was created",
-    "accounts.two_factor.activated": "Two-factor sign-in was activated",
-    "accounts.two_factor.deactivated": "Two-factor sign-in was removed",
-    "accounts.password.reset": "A password was reset",
-    "accounts.token.created": "A personal API token was created",
-    "accounts.token.revoked": "A personal API token was revoked",
+    "accounts.user.signed_in": _("A user signed in"),
+    "accounts.user.signed_out": _("A user signed out"),
+    "accounts.user.sign_in_failed": _("A sign-in failed"),
+    "accounts.user.locked_out": _("An account was locked after repeated failures"),
+    "accounts.user.language_changed": _("A user chose another language"),
+    "accounts.user.acting_changed": _("A user switched the organisation they act for"),
+    "accounts.user.created": _("A user was created"),
+    "accounts.two_factor.activated": _("Two-factor sign-in was activated"),
+    "accounts.two_factor.deactivated": _("Two-factor sign-in was removed"),
+    "accounts.password.reset": _("A password was reset"),
+    "accounts.password.changed": _("A user changed their password"),
+    "accounts.token.created": _("A personal API token was created"),
+    "accounts.token.revoked": _("A personal API token was revoked"),
     # tenancy
-    "tenancy.organisation.created": "An organisation was created",
-    "tenancy.organisation.changed": "An organisation was changed",
-    "tenancy.membership.created": "A membership was granted",
-    "tenancy.membership.changed": "A membership was changed",
+    "tenancy.organisation.created": _("An organisation was created"),
+    "tenancy.organisation.changed": _("An organisation was changed"),
+    "tenancy.membership.created": _("A membership was granted"),
+    "tenancy.membership.changed": _("A membership was changed"),
+    "tenancy.reference.loaded": _("Reference data (countries, regions) was loaded or updated"),
     # persons
-    "persons.person.created": "A person was registered",
-    "persons.person.changed": "A person record was changed",
-    "persons.person.viewed": "A person record was viewed",
-    "persons.person.listed": "A person record was shown in a list",
-    "persons.person.history_viewed": "Who viewed or changed a person record was looked at",
-    "persons.person.erased": "A person's personal data was erased",
-    "persons.person.exported": "A person record was exported",
+    "persons.person.created": _("A person was registered"),
+    "persons.person.changed": _("A person record was changed"),
+    "persons.person.viewed": _("A person record was viewed"),
+    "persons.person.listed": _("A person record was shown in a list"),
+    "persons.person.history_viewed": _("Who viewed or changed a person record was looked at"),
+    "persons.person.erased": _("A person's personal data was erased"),
+    "persons.person.exported": _("A person record was exported"),
+    # standards
+    "standards.codelists.loaded": _("Code lists were loaded or updated from the repository files"),
     # audit
-    "audit.log.viewed": "The audit log was read",
-    "audit.log.redacted": "Personal data in audit entries was redacted",
-    "audit.chain.verified": "The audit chain was verified",
+    "audit.log.viewed": _("The audit log was read"),
+    "audit.log.redacted": _("Personal data in audit entries was redacted"),
+    "audit.chain.verified": _("The audit chain was verified"),
     # jobs and keys
-    "jobs.job.created": "A background job was started",
-    "jobs.job.finished": "A background job finished",
-    "privacy.keys.rotated": "Personal data was re-encrypted under the newest key",
+    "jobs.job.created": _("A background job was started"),
+    "jobs.job.finished": _("A background job finished"),
+    "privacy.keys.rotated": _("Personal data was re-encrypted under the newest key"),
 }
 
 
-def describe(action: str) -> str:
+def describe(action: str) -> Promise:
+    """The label of a registered event; an unregistered name is a programming error."""
     if action not in EVENTS:
         raise LookupError(f"Audit event {action!r} is not in pharos.audit.events.EVENTS")
     return EVENTS[action]
+
+
+def label(action: str) -> str:
+    """The label to show for a stored event, in the active language (the raw name if unknown)."""
+    found = EVENTS.get(action)
+    return str(found) if found is not None else action

@@ -14,7 +14,8 @@ from pharos.core import context
 from pharos.tenancy import access
 
 
-def _target(target: models.Model | None) -> tuple[str, str]:
+def target_ref(target: models.Model | None) -> tuple[str, str]:
+    """How the log names an object: its model label and public id (or code, or key)."""
     if target is None:
         return "", ""
     identifier = getattr(target, "public_id", None) or getattr(target, "code", None) or target.pk
@@ -29,13 +30,15 @@ def build(
     data: Mapping[str, Any] | None = None,
     personal: Iterable[str] = (),
     organisation: Any = None,
+    target_key: tuple[str, str] | None = None,
 ) -> AuditEvent:
+    """An unsaved event; ``target_key`` names a target by (type, id) when no object is at hand."""
     events.describe(action)
     ctx = context.current()
     membership = access.acting_membership(actor)
     if organisation is None and membership is not None:
         organisation = membership.organisation
-    target_type, target_id = _target(target)
+    target_type, target_id = target_key if target_key is not None else target_ref(target)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(
         occurred_at=timezone.now(),

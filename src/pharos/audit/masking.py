@@ -13,13 +13,21 @@ MASK = "•••"
 
 
 def mask(data: Mapping[str, Any], personal: Iterable[str]) -> dict[str, Any]:
+    """A copy of ``data`` with the value of every key named in ``personal`` masked, at any depth."""
     hidden = set(personal)
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in hidden:
-            out[key] = None if value in (None, "", [], {}) else MASK
-        elif isinstance(value, Mapping):
-            out[key] = mask(value, hidden)
-        else:
-            out[key] = value
-    return out
+    return {key: _mask_value(key, value, hidden) for key, value in data.items()}
+
+
+def _mask_value(key: Any, value: Any, hidden: set[str]) -> Any:
+    if key in hidden:
+        return None if _is_empty(value) else MASK
+    if isinstance(value, Mapping):
+        return mask(value, hidden)
+    if isinstance(value, list | tuple):
+        # A list of changes ({"field": …, "old": …}) is masked item by item.
+        return [_mask_value(None, item, hidden) for item in value]
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0)

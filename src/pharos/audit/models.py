@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,9 +44,26 @@ class AuditEvent(models.Model):
         ordering = ["seq"]
         indexes = [models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx")]
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words, in the active language."""
+        from pharos.audit.events import label
+
+        return label(self.action)
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
+
+    @property
+    def data_text(self) -> str:
+        """``data`` as indented JSON, for the details column of the audit pages."""
+        return json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 class AuditChainHead(models.Model):

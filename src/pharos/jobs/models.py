@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pharos.tenancy.scoping import ScopedManager
@@ -40,6 +41,8 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The request that started the job: its audit entries and log lines carry the same id.
+    request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +65,12 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
+    @property
+    def kind_label(self) -> str:
+        from pharos.jobs import registry
+
+        return registry.label(self.kind)
+
     @classmethod
     def visibility_filter(cls, membership: object, capability: str) -> models.Q:
         from pharos.tenancy.models import Membership
@@ -73,15 +82,33 @@ class Job(models.Model):
 
 
 class JobLogLine(models.Model):
-    """A line of a job's log, in order. Never personal data: jobs log counts and codes."""
+    """A line of a job's log, in order. Never personal data: jobs log counts and codes.
+
+    ``message`` is an English message id (marked with gettext_noop where it is written)
+    with ``%(name)s`` placeholders filled from ``params``, so each reader sees it in
+    their own language.
+    """
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="log_lines")
     at = models.DateTimeField(auto_now_add=True)
     level = models.CharField(max_length=8, default="info")
     message = models.TextField()
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language, with its parameters filled in."""
+        if not self.params:
+            return gettext(self.message)
+        for template in (gettext(self.message), self.message):
+            try:
+                return template % self.params
+            except (KeyError, ValueError, TypeError):
+                continue
         return self.message

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pharos.jobs import views
 
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<uuid:public_id>/", views.job_detail, name="detail"),
+    path("<uuid:public_id>/progress/", views.job_progress, name="progress"),
+]
