@@ -39,7 +39,11 @@ class TokenAuth(HttpBearer):
         )
         if found is None or not found.is_usable or not found.user.is_active:
             return None
-        if found.membership.user_id != found.user_id:
+        membership = found.membership
+        if membership.user_id != found.user_id or not membership.is_active or not membership.organisation.is_active:
+            return None
+        if membership.needs_two_factor and not _has_totp(found.user):
+            # A token must not outlive the second factor its role requires.
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > _LAST_USED_GRANULARITY:
@@ -48,6 +52,12 @@ class TokenAuth(HttpBearer):
         access.set_acting(user, found.membership)
         request.user = user
         return user
+
+
+def _has_totp(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class PharosSessionAuth(SessionAuth):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pharos.audit",
     "pharos.jobs",
     "pharos.persons",
+    "pharos.standards",
     "pharos.api",
 ]
 
@@ -121,6 +122,10 @@ ACCOUNT_ALLOW_REGISTRATION = False
 ACCOUNT_ADAPTER = "pharos.accounts.adapter.PharosAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Never "remember me": every session ends when idle or when the browser closes (shared computers).
+ACCOUNT_SESSION_REMEMBER = False
+# A reset asked for an unknown address sends nothing (no account list to probe, no mail to strangers).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("PHAROS_LOGIN_LOCKOUT", "5/15m/key,20/15m/ip"),
     "reset_password": "5/h/ip,3/h/key",
@@ -193,6 +198,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pharos@localhost")
 # Personal data at rest: see pharos.privacy. Keys are "id:base64" pairs, newest first.
 PHAROS_FIELD_KEYS = env_list("PHAROS_FIELD_KEYS", [])
 PHAROS_BLIND_INDEX_KEY = env_str("PHAROS_BLIND_INDEX_KEY", "")
+# Encrypted attachments are sealed whole in memory; uploads stay in memory as well, so no
+# plaintext temporary file is ever written (pharos.privacy.files).
+PHAROS_ATTACHMENT_MAX_BYTES = env_int("PHAROS_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHAROS_ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -45,7 +45,8 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         membership = access.acting_membership(user)
         if membership is None or not membership.has(capability):
             return self.none()._scoped(capability)
-        return self.filter(self.model.visibility_filter(membership, capability))._scoped(capability)
+        scope = self.model.visibility_filter(membership, capability)  # type: ignore[attr-defined]
+        return self.filter(scope)._scoped(capability)
 
     def unscoped(self, reason: str) -> Self:
         """All rows, for system work that is itself authorised elsewhere (say why)."""

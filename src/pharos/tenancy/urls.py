@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pharos.tenancy import views
 
 app_name = "tenancy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("switch/", views.switch, name="switch"),
+    path("<uuid:public_id>/", views.organisation, name="organisation"),
+]
