@@ -48,7 +48,7 @@ def test_register_find_change_and_erase_a_person(live_server: Any, browser: Any)
     org = testing.organisation("org-a", country_code="MK", name="Organisation A")
     testing.country("AL", "Albania")
     worker = testing.member(org, "case_worker", email="worker@a.example.org")
-    admin = testing.member(org, "system_administrator", email="admin@a.example.org")
+    admin = testing.member(org, "national_coordinator", email="coordinator@a.example.org")
     base = live_server.url
     page = signed_in_page(browser, base, worker)
 

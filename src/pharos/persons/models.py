@@ -47,7 +47,7 @@ class Person(OrganisationOwned):
     )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
     first_name = EncryptedTextField(_("first name"), null=True, blank=True)
     second_name = EncryptedTextField(_("family name"), null=True, blank=True)
     aliases = EncryptedJSONField(_("aliases"), null=True, blank=True)
@@ -67,8 +67,10 @@ class Person(OrganisationOwned):
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="person_org_created_idx")]
         verbose_name = _("person")
+        verbose_name_plural = _("persons")
 
     def __str__(self) -> str:
         return self.reference
@@ -83,3 +85,52 @@ class Person(OrganisationOwned):
         if self.aliases:
             return str(self.aliases[0])
         return self.reference
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def name_variants(self) -> list[str]:
+        """The names this person may be looked up by: full name (both orders) and each alias."""
+        first, second = (self.first_name or "").strip(), (self.second_name or "").strip()
+        variants = [f"{first} {second}", f"{second} {first}", *(str(a) for a in (self.aliases or []))]
+        return [v for v in dict.fromkeys(v.strip() for v in variants) if v]
+
+
+class PersonNameKey(models.Model):
+    """One blind-index digest of a name a person may be found by (exact look-up, no plaintext).
+
+    A person has several: full name in both orders and each alias. Rebuilt by the actions
+    whenever names change, emptied by erasure. Reached only through Person's scope.
+    """
+
+    CONTEXT = "persons.person.name"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    digest = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "digest"], name="person_name_key_once")]
+
+    def __str__(self) -> str:
+        return self.digest
+
+
+class PersonReferenceCounter(models.Model):
+    """The last sequence number of person references per organisation and year.
+
+    Incremented with a single UPDATE inside the registering transaction, which holds the
+    row lock until commit: two registrations never get the same number.
+    """
+
+    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="person_reference_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"

@@ -1,8 +1,13 @@
 """Model fields for direct identifiers: encrypted at rest, with an optional blind index.
 
 The database only ever holds ciphertext (see cipher.py); Python code sees plain values.
-Lookups other than ``isnull`` are refused because comparing ciphertexts is meaningless:
-exact matching goes through a BlindIndexField, fuzzy matching through the linkage module.
+Lookups other than ``isnull`` (and ``= None``) are refused with TypeError because comparing
+ciphertexts is meaningless and would silently match nothing: exact matching goes through a
+BlindIndexField, fuzzy matching through the linkage module. Ordering by an encrypted field
+orders by ciphertext, i.e. randomly; don't.
+
+Every encrypted field carries ``encrypted = True``: ``pharos keys rotate`` finds them
+through the app registry.
 """
 
 from __future__ import annotations
@@ -11,10 +16,24 @@ import datetime
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from pharos.privacy import cipher
+
+
+class _NoneOnlyExact(Exact):
+    """``field=None`` (turned into IS NULL by Django); any other value is refused."""
+
+    can_use_none_as_rhs = False
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        if rhs is not None:
+            raise TypeError(
+                f"Encrypted field {lhs.output_field.context()} cannot be compared with a value; "
+                "use its blind index for exact look-ups."
+            )
+        super().__init__(lhs, rhs)
 
 
 class EncryptedMixin:
@@ -25,6 +44,7 @@ class EncryptedMixin:
     name: str
 
     def context(self) -> str:
+        """The associated data: which model and column this value belongs to."""
         return f"{self.model._meta.label_lower}.{self.name}"
 
     def to_plain_bytes(self, value: Any) -> bytes:
@@ -33,9 +53,12 @@ class EncryptedMixin:
     def from_plain_bytes(self, raw: bytes) -> Any:
         raise NotImplementedError
 
+    def is_absent(self, value: Any) -> bool:
+        return value is None
+
     def get_prep_value(self, value: Any) -> Any:
         value = self.to_python(value)  # type: ignore[attr-defined]
-        if value is None:
+        if self.is_absent(value):
             return None
         return cipher.encrypt(self.to_plain_bytes(value), context=self.context())
 
@@ -48,19 +71,31 @@ class EncryptedMixin:
         return self.from_plain_bytes(cipher.decrypt(value, context=self.context()))
 
     def get_internal_type(self) -> str:
+        # "TextField" for every subclass, so no backend converter (say, for dates) touches the token.
         return "TextField"
-
-    def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name != "isnull":
-            raise TypeError(f"Encrypted field {self.context()} cannot be filtered with {lookup_name!r}.")
-        return super().get_lookup(lookup_name)  # type: ignore[misc]
 
     def db_type(self, connection: Any) -> str:
         return str(models.TextField().db_type(connection))
 
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)  # type: ignore[misc]
+        if lookup_name == "exact":
+            return _NoneOnlyExact
+        raise TypeError(f"Encrypted field {self.context()} cannot be filtered with {lookup_name!r}.")
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise TypeError(f"Encrypted field {self.context()} cannot be transformed with {lookup_name!r}.")
+
 
 class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc]
-    """A name, number, contact or narrative: any text that identifies a person."""
+    """A name, number, contact or narrative: any text that identifies a person.
+
+    An empty string is stored as NULL: "nothing recorded" has one form.
+    """
+
+    def is_absent(self, value: Any) -> bool:
+        return value is None or value == ""
 
     def to_plain_bytes(self, value: Any) -> bytes:
         return str(value).encode("utf-8")
@@ -88,7 +123,7 @@ class EncryptedDateField(EncryptedMixin, models.DateField):  # type: ignore[misc
 
 
 class EncryptedJSONField(EncryptedMixin, models.TextField):  # type: ignore[misc]
-    """A list of aliases or other structured identifiers."""
+    """A list of aliases or other structured identifiers (any JSON value)."""
 
     def to_plain_bytes(self, value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -97,19 +132,25 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):  # type: ignore[misc
         return json.loads(raw.decode("utf-8"))
 
     def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return json.loads(value)
-            except ValueError:
-                raise ValidationError("Enter valid JSON.") from None
         return value
 
     def formfield(self, **kwargs: Any) -> Any:
+        # Each form decides how a list is entered (one alias a line, say).
         return None
 
 
+def encrypted_fields(model: type[models.Model]) -> list[models.Field]:  # type: ignore[type-arg]
+    """The concrete encrypted fields of a model, in declaration order."""
+    return [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
 class BlindIndexField(models.CharField):  # type: ignore[type-arg]
-    """A keyed HMAC of another field's normalised value, for exact look-ups and duplicates."""
+    """A keyed HMAC of other fields' normalised values, for exact look-ups and duplicates.
+
+    Computed in ``pre_save`` from the ``source`` fields, each normalised on its own (so
+    first name "Ana Maria" and family name "" differ from "Ana" and "Maria"). A queryset
+    ``update()`` of a source field does not refresh it: change sources through ``save()``.
+    """
 
     def __init__(self, *args: Any, source: str | tuple[str, ...] = "", **kwargs: Any) -> None:
         self.source = (source,) if isinstance(source, str) else tuple(source)
@@ -126,11 +167,11 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
             kwargs.pop(default, None)
         return name, path, args, kwargs
 
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
     def compute(self, values: list[Any]) -> str:
-        parts = ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values]
-        if not any(parts):
-            return ""
-        return cipher.blind_index("\x1f".join(parts), context=f"{self.model._meta.label_lower}.{self.name}")
+        return cipher.blind_index_of([_as_text(v) for v in values], context=self.context())
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = self.compute([getattr(model_instance, s) for s in self.source])
@@ -140,3 +181,11 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     def lookup_value(self, *values: Any) -> str:
         """The index value to filter on for the given source values."""
         return self.compute(list(values))
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)

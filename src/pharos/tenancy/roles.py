@@ -32,7 +32,9 @@ _EVERYONE: Final = {"tenancy.directory"}
 _CASE_WORK: Final = {"persons.view", "persons.create", "persons.change", "persons.history", "jobs.view"}
 
 GRANTS: Final[dict[str, frozenset[str]]] = {
-    Role.NATIONAL_COORDINATOR: frozenset(_EVERYONE | {"persons.view", "tenancy.members", "jobs.view"}),
+    Role.NATIONAL_COORDINATOR: frozenset(
+        _EVERYONE | {"persons.view", "persons.erase", "tenancy.members", "jobs.view"}
+    ),
     Role.CASE_WORKER: frozenset(_EVERYONE | _CASE_WORK),
     Role.SERVICE_PROVIDER: frozenset(_EVERYONE | _CASE_WORK),
     Role.LAW_ENFORCEMENT: frozenset(_EVERYONE | _CASE_WORK),
@@ -42,7 +44,7 @@ GRANTS: Final[dict[str, frozenset[str]]] = {
     Role.EDITOR: frozenset(_EVERYONE),
     Role.AUDITOR: frozenset(_EVERYONE | {"audit.view", "audit.verify", "persons.history", "jobs.view"}),
     Role.SYSTEM_ADMINISTRATOR: frozenset(
-        _EVERYONE | {"tenancy.members", "audit.verify", "system.keys", "jobs.view", "persons.erase"}
+        _EVERYONE | {"tenancy.members", "audit.verify", "system.keys", "jobs.view"}
     ),
 }
 
