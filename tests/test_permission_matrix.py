@@ -67,14 +67,17 @@ ROWS: dict[str, Row] = {
     # core
     "core:home": Row(owner=200, member=200, outsider=200),
     "core:health": Row(owner=200, member=200, outsider=200, anon=200),
-    "core:set_language": Row(owner=302, member=302, outsider=302, anon=302, method="post", data={"language": "fr"}),
+    "core:set_language": Row(
+        owner=302, member=302, outsider=302, anon=302, method="post", data={"language": "fr"}
+    ),
     # organisations
     "tenancy:directory": Row(owner=200, member=200, outsider=200),
     "tenancy:organisation": Row(
         owner=200, member=200, outsider=200, kwargs=lambda w: {"public_id": w.cast.org_a.public_id}
     ),
-    "tenancy:switch": Row(owner=404, member=404, outsider=404, method="post",
-                          data={"membership": str(uuid.uuid4())}),
+    "tenancy:switch": Row(
+        owner=404, member=404, outsider=404, method="post", data={"membership": str(uuid.uuid4())}
+    ),
     # accounts
     "accounts:tokens": Row(owner=200, member=200, outsider=200),
     "accounts:token_revoke": Row(
@@ -164,7 +167,9 @@ def test_no_row_is_stale() -> None:
 @pytest.mark.django_db
 def test_every_api_operation_has_a_row(client: Client) -> None:
     operations = set(api_operations(client))
-    assert not operations - set(API_ROWS), f"API operations without a row: {sorted(operations - set(API_ROWS))}"
+    assert not operations - set(API_ROWS), (
+        f"API operations without a row: {sorted(operations - set(API_ROWS))}"
+    )
     assert not set(API_ROWS) - operations, f"Stale API rows: {sorted(set(API_ROWS) - operations)}"
 
 
@@ -189,8 +194,12 @@ def world(db: None) -> World:
     from pharos.persons.actions import person_register
 
     cast = testing.cast(member_role="statistician")
-    person = person_register(actor=cast.owner, organisation=cast.org_a, first_name="Matrix", second_name="Person")
-    job = Job.objects.unscoped("test world").create(kind="audit.verify", organisation=cast.org_a, created_by=cast.owner)
+    person = person_register(
+        actor=cast.owner, organisation=cast.org_a, first_name="Matrix", second_name="Person"
+    )
+    job = Job.objects.unscoped("test world").create(
+        kind="audit.verify", organisation=cast.org_a, created_by=cast.owner
+    )
     membership = cast.owner.memberships.get()
     token, _raw = token_create(actor=cast.owner, user=cast.owner, membership=membership, name="matrix")
     return World(cast=cast, person=person, job=job, token=token, membership_b=cast.outsider.memberships.get())
@@ -218,10 +227,14 @@ def test_url_answers_each_persona_as_the_matrix_says(world: World, name: str, pe
     url = reverse(name, kwargs=row.kwargs(world))
     response = getattr(_client(world, persona), row.method)(url, row.data)
     expected = getattr(row, persona)
-    assert _check(response, expected), f"{row.method.upper()} {url} as {persona}: {response.status_code}, expected {expected}"
+    assert _check(response, expected), (
+        f"{row.method.upper()} {url} as {persona}: {response.status_code}, expected {expected}"
+    )
 
 
-@pytest.mark.parametrize("name", [n for n, _p in url_patterns() if n.split(":")[-1].startswith(THIRD_PARTY_PREFIXES)])
+@pytest.mark.parametrize(
+    "name", [n for n, _p in url_patterns() if n.split(":")[-1].startswith(THIRD_PARTY_PREFIXES)]
+)
 def test_third_party_pages_never_fail(world: World, name: str) -> None:
     from django.urls import NoReverseMatch, reverse
 
@@ -236,7 +249,9 @@ def test_third_party_pages_never_fail(world: World, name: str) -> None:
 
 @pytest.mark.parametrize("operation", sorted(API_ROWS))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_api_answers_each_persona_as_the_matrix_says(world: World, operation: tuple[str, str], persona: str) -> None:
+def test_api_answers_each_persona_as_the_matrix_says(
+    world: World, operation: tuple[str, str], persona: str
+) -> None:
     import json
 
     method, path = operation

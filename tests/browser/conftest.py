@@ -67,8 +67,12 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     )
     found = [v for v in result["violations"] if v.get("impact") in impacts]
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "targets": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in found
     ]
 

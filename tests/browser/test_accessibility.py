@@ -57,7 +57,9 @@ def test_case_worker_pages(live_server: Any, page: Any, language: str) -> None:
     person = person_register(
         actor=cast.owner, organisation=cast.org_a, first_name="Axe", second_name="Scan", gender="Feminine"
     )
-    job = Job.objects.unscoped("test").create(kind="audit.verify", organisation=cast.org_a, created_by=cast.owner)
+    job = Job.objects.unscoped("test").create(
+        kind="audit.verify", organisation=cast.org_a, created_by=cast.owner
+    )
 
     sign_in(page, live_server.url, cast.owner.email)
     choose_language(page, language)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -116,7 +117,7 @@ USERS = [
 ]
 
 # Invented people, registered by the demo NGOs so the persons module has something to show.
-PERSONS = [
+PERSONS: list[tuple[str, dict[str, Any]]] = [
     (
         "mk-safe-harbour",
         {
@@ -200,10 +201,14 @@ def _load_persons(orgs: dict[str, Organisation]) -> int:
     from pharos.persons.models import Person
 
     count = 0
+    seen: dict[str, int] = {}
     for org_code, fields in PERSONS:
         org = orgs[org_code]
-        if Person.objects.unscoped("demo data is idempotent").filter(organisation=org).count() >= sum(
-            1 for code, _f in PERSONS if code == org_code
+        # The n-th demo person of an organisation is registered only while it holds fewer than n.
+        seen[org_code] = seen.get(org_code, 0) + 1
+        if (
+            Person.objects.unscoped("demo data is idempotent").filter(organisation=org).count()
+            >= seen[org_code]
         ):
             continue
         author = Membership.objects.filter(organisation=org).select_related("user").first()

@@ -191,8 +191,25 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Outgoing mail (password reset). The demo writes messages to var/mail/; production sets
+# PHAROS_MAIL_BACKEND to Django's SMTP backend with PHAROS_SMTP_* variables.
+_MAIL_BACKEND = env_str("PHAROS_MAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": (
+            {"file_path": str(VAR_DIR / "mail")}
+            if _MAIL_BACKEND.endswith("filebased.EmailBackend")
+            else {
+                "host": env_str("PHAROS_SMTP_HOST", "localhost"),
+                "port": env_int("PHAROS_SMTP_PORT", 587),
+                "username": env_str("PHAROS_SMTP_USER", ""),
+                "password": env_str("PHAROS_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("PHAROS_SMTP_TLS", True),
+            }
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pharos@localhost")
 
 # Personal data at rest: see pharos.privacy. Keys are "id:base64" pairs, newest first.

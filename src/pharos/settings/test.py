@@ -11,6 +11,6 @@ PHAROS_BLIND_INDEX_KEY = base64.urlsafe_b64encode(b"\x02" * 32).decode()
 # Argon2 stays first in production; tests hash thousands of passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 WHITENOISE_USE_FINDERS = True
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key", "reset_password": "5/h/ip,3/h/key"}

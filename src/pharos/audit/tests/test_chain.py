@@ -35,6 +35,8 @@ def lift_triggers() -> None:
     """What a rogue DBA does first: switch off the append-only triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Django's foreign keys are deferred: fire their checks so the table can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_append_only")
         else:
             cursor.execute("DROP TRIGGER audit_no_update")

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         for email, roles, password in demo.logins():
             self.stdout.write(f"  {email:<24} {password}   {roles}")
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
-        self.stdout.write(f"E-mails (password reset) are written to: {settings.EMAIL_FILE_PATH}")
+        mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        if mail_dir:
+            self.stdout.write(f"E-mails (password reset links) are written to: {mail_dir}")
         self.stdout.write("")
 
     def _serve(self, host: str, port: int) -> None:
@@ -51,7 +53,7 @@ class Command(BaseCommand):
 
         from pharos.wsgi import application
 
-        worker = subprocess.Popen(  # noqa: S603 - our own command with fixed arguments
+        worker = subprocess.Popen(  # our own command, fixed arguments
             [sys.executable, "-m", "pharos", "db_worker", "--interval", "1"],
             env={**os.environ},
         )
