@@ -66,6 +66,7 @@ def _job(w: World) -> dict[str, Any]:
 ROWS: dict[str, Row] = {
     # core
     "core:home": Row(owner=200, member=200, outsider=200),
+    "api_docs": Row(owner=200, member=200, outsider=200, anon=200),
     "core:health": Row(owner=200, member=200, outsider=200, anon=200),
     "core:set_language": Row(
         owner=302, member=302, outsider=302, anon=302, method="post", data={"language": "fr"}

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from pharos.api import views as api_views
 from pharos.api.urls import api
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("persons/", include("pharos.persons.urls")),
     path("audit/", include("pharos.audit.urls")),
     path("jobs/", include("pharos.jobs.urls")),
+    path("api/docs", api_views.docs, name="api_docs"),
     path("api/", api.urls),
 ]
 

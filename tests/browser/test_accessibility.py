@@ -42,8 +42,9 @@ def scan(page: Any, base: str, paths: list[str]) -> dict[str, Any]:
 def test_signed_out_pages(live_server: Any, page: Any, language: str) -> None:
     page.goto(live_server.url + "/accounts/login/")
     choose_language(page, language)
-    paths = ["/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
+    paths = ["/accounts/login/", "/accounts/password/reset/", "/no-such-page/", "/api/docs"]
     found = scan(page, live_server.url, paths)
+    page.goto(live_server.url + "/accounts/login/")
     assert page.get_attribute("html", "lang") == language
     assert not found, describe([{"page": p, **v} for p, vs in found.items() for v in vs])
 

@@ -40,7 +40,11 @@ class TokenAuth(HttpBearer):
         if found is None or not found.is_usable or not found.user.is_active:
             return None
         membership = found.membership
-        if membership.user_id != found.user_id or not membership.is_active or not membership.organisation.is_active:
+        if (
+            membership.user_id != found.user_id
+            or not membership.is_active
+            or not membership.organisation.is_active
+        ):
             return None
         if membership.needs_two_factor and not _has_totp(found.user):
             # A token must not outlive the second factor its role requires.

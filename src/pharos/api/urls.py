@@ -15,7 +15,7 @@ api = NinjaAPI(
     description="Scoped like the web pages: every call acts for one organisation and is audited.",
     urls_namespace="api",
     openapi_url="/openapi.json",
-    docs_url="/docs",
+    docs_url=None,  # the accessible reference page is pharos.api.views.docs
     auth=[TokenAuth(), PharosSessionAuth()],
 )
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -194,6 +195,8 @@ TASKS = {
 # Outgoing mail (password reset). The demo writes messages to var/mail/; production sets
 # PHAROS_MAIL_BACKEND to Django's SMTP backend with PHAROS_SMTP_* variables.
 _MAIL_BACKEND = env_str("PHAROS_MAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+if _MAIL_BACKEND == "smtp":
+    _MAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
     "default": {
         "BACKEND": _MAIL_BACKEND,

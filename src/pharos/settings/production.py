@@ -1,5 +1,10 @@
 """Production settings: every secret is required, HTTPS everywhere, shared cache."""
 
+import os
+
+# Production sends real mail: SMTP unless the deployment names another backend.
+os.environ.setdefault("PHAROS_MAIL_BACKEND", "smtp")
+
 from pharos.settings.base import *
 from pharos.settings.env import env_bool, env_int, env_list, env_str
 
@@ -16,7 +21,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
