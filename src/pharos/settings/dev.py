@@ -38,5 +38,7 @@ PHAROS_FIELD_KEYS = [k for k in os.environ["PHAROS_FIELD_KEYS"].split(",") if k]
 PHAROS_BLIND_INDEX_KEY = os.environ["PHAROS_BLIND_INDEX_KEY"]
 
 DEBUG = env_bool("DEBUG", False)
+# WhiteNoise serves from the finders here; an existing STATIC_ROOT keeps it from warning.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -45,9 +45,10 @@ def memberships_of(user: Any) -> list[Membership]:
 
 
 def resolve_acting(user: Any, wanted_public_id: str | None) -> Membership | None:
-    """The membership named in the session if still valid, else the user's first one."""
+    """The membership named in the session if still valid, else the user's oldest one."""
     memberships = memberships_of(user)
     for membership in memberships:
         if str(membership.public_id) == wanted_public_id:
             return membership
-    return memberships[0] if memberships else None
+    # The first membership granted is the user's home organisation: act for it by default.
+    return min(memberships, key=lambda m: (m.created_at, m.pk)) if memberships else None
