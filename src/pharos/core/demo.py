@@ -164,10 +164,12 @@ PERSONS: list[tuple[str, dict[str, Any]]] = [
 
 def load(*, stdout=None) -> dict[str, int]:
     """Create what is missing; change nothing that exists. Returns counts created."""
+    from pharos.standards.actions import codelists_load
     from pharos.tenancy.actions import membership_grant, organisation_create, reference_data_load
 
     created = {"organisations": 0, "users": 0, "memberships": 0, "persons": 0}
     reference_data_load()
+    codelists_load()
     with transaction.atomic():
         orgs: dict[str, Organisation] = {}
         for spec in ORGANISATIONS:
