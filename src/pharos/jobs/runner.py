@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 
 from pharos.core import context
@@ -96,6 +98,14 @@ class Reporter:
 
 def execute(job: Job, *, listeners: Iterable[Listener] = (), source: str = "job") -> Job:
     """Run ``job`` here and now if it is still queued; return it in its final state."""
+    # Messages stored on the job speak the starter's language, whatever the worker last spoke.
+    starter = job.created_by
+    language = getattr(starter, "preferred_language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _execute(job, listeners=listeners, source=source)
+
+
+def _execute(job: Job, *, listeners: Iterable[Listener], source: str) -> Job:
     if not actions.job_begin(job=job):
         logger.info("Job %s is %s already; not run again.", job.public_id, job.status)
         return job
