@@ -78,6 +78,8 @@ def test_case_worker_pages(live_server: Any, page: Any, language: str) -> None:
         f"/jobs/{job.public_id}/",
         "/me/tokens/",
         "/accounts/2fa/",
+        "/accounts/2fa/recovery-codes/",
+        "/api/docs",
         "/audit/",  # forbidden for a case worker: the 403 page itself must be accessible
     ]
     found = scan(page, live_server.url, paths)

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 
 from pharos.core import context
 from pharos.core.declare import PUBLIC, SIGNED_IN, declaration_of
@@ -84,3 +85,39 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "core/forbidden.html", {"has_membership": membership is not None}, status=403
     )
+
+
+class PreferredLanguageMiddleware:
+    """A signed-in user's chosen language follows them to a new browser.
+
+    The language switch stores the choice in a cookie and on the user; where the cookie is
+    missing (another device, cleared cookies), the stored choice applies and the cookie is set.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        preferred = (
+            getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
+        )
+        adopt = bool(
+            preferred
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and translation.check_for_language(preferred)
+        )
+        if adopt:
+            translation.activate(preferred)
+            request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if adopt:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preferred,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+                httponly=True,
+            )
+        return response

@@ -34,7 +34,12 @@ def production_env(**extra: str) -> dict[str, str]:
 
 def run_pharos(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pharos", *args], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "pharos", *args],
+        env=environ,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -78,7 +83,9 @@ def test_bad_values_fail_loudly_with_the_variable_named(monkeypatch: pytest.Monk
 
 def test_database_url_chooses_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_pharos(
-        "shell", "-c", "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
         environ=production_env(DATABASE_URL="postgres://someone@db.invalid:5432/pharos_prod"),
     )
     assert result.returncode == 0, result.stderr

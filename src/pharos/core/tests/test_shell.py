@@ -339,3 +339,18 @@ def test_fonts_css_points_only_at_vendored_woff2_files() -> None:
         assert url.endswith(".woff2")
         assert (STATIC / "pharos" / url).resolve().is_file(), url
     assert 'font-family: "Noto Sans Arabic"' in css
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_follows_the_user_to_another_browser(client_for) -> None:
+    from pharos import testing
+
+    org = testing.organisation("org-lang", country_code="MK")
+    user = testing.member(org, "statistician", email="lang@example.org")
+    first = client_for(user)
+    first.post("/language/", {"language": "fr", "next": "/"})
+
+    other_browser = client_for(user)  # no language cookie
+    page = other_browser.get("/organisations/")
+    assert 'lang="fr"' in page.content.decode()
+    assert page.cookies["pharos_language"].value == "fr"

@@ -97,7 +97,9 @@ def test_compiled_catalogue_matches(locale: str) -> None:
     missing = [
         e["msgid"]
         for e in parse_po(directory / "django.po")
-        if "msgid_plural" not in e and "msgctxt" not in e and compiled.gettext(str(e["msgid"])) == e["msgid"]
+        if "msgid_plural" not in e
+        and "msgctxt" not in e
+        and compiled.gettext(str(e["msgid"])) == e["msgid"]
         and e.get("msgstr") != e["msgid"]
     ]
     assert not missing, f"{locale}: django.mo is older than django.po (run make messages): {missing[:5]}"
