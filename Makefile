@@ -9,6 +9,7 @@ export PHAROS_HOME := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+LINT_PATHS := $(wildcard src tests bench scripts conftest.py)
 
 .PHONY: install demo test lint typecheck pytest messages vendor bench clean
 
@@ -27,8 +28,8 @@ demo: install
 test: install lint typecheck pytest
 
 lint:
-	$(BIN)/ruff check src tests bench conftest.py
-	$(BIN)/ruff format --check src tests bench conftest.py
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck:
 	$(BIN)/mypy
