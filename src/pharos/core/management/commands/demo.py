@@ -43,7 +43,8 @@ class Command(BaseCommand):
         for email, roles, password in demo.logins():
             self.stdout.write(f"  {email:<24} {password}   {roles}")
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
-        mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        options = settings.MAILERS["default"].get("OPTIONS", {})
+        mail_dir = options.get("file_path") if isinstance(options, dict) else None
         if mail_dir:
             self.stdout.write(f"E-mails (password reset links) are written to: {mail_dir}")
         self.stdout.write("")
