@@ -8,6 +8,7 @@ test says otherwise; the outsider must get 404 on every object of A.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -82,3 +83,57 @@ def cast(member_role: str = "case_worker") -> Cast:
         member=member(org_a, member_role, email="member@a.example.org"),
         outsider=member(org_b, "case_worker", email="outsider@b.example.org"),
     )
+
+
+def codelists() -> None:
+    """The shipped code lists in the database, as ``pharos codelists load`` leaves a fresh one.
+
+    Two bulk inserts (the files are parsed once per test process), so a test that needs
+    codes costs milliseconds; tests of loading itself call ``standards.actions.codelists_load``.
+    """
+    from pharos.standards.models import Code, CodeList
+
+    if CodeList.objects.exists():
+        return
+    parsed = _parsed_codelists()
+    lists = CodeList.objects.bulk_create(
+        [
+            CodeList(
+                key=p.key,
+                title=p.title,
+                source=p.source,
+                version=p.version,
+                multiple=p.multiple,
+                deprecated=p.deprecated,
+                notes=p.notes,
+                mapping_lists=p.mapping_lists,
+                file_sha256=p.sha256,
+            )
+            for p in parsed
+        ]
+    )
+    Code.objects.bulk_create(
+        [
+            Code(
+                code_list=code_list,
+                code=e.code,
+                labels=e.labels,
+                valid_from=e.valid_from,
+                valid_to=e.valid_to,
+                sort_order=e.sort_order,
+                mappings=e.mappings,
+                verified=e.verified,
+                aliases=list(e.aliases),
+                notes=e.notes,
+            )
+            for code_list, p in zip(lists, parsed, strict=True)
+            for e in p.codes
+        ]
+    )
+
+
+@functools.cache
+def _parsed_codelists() -> tuple[Any, ...]:
+    from pharos.standards import codelists as files
+
+    return tuple(files.read_all().values())

@@ -11,6 +11,8 @@ urlpatterns = [
     path("me/", include("pharos.accounts.urls")),
     path("organisations/", include("pharos.tenancy.urls")),
     path("persons/", include("pharos.persons.urls")),
+    path("cases/", include("pharos.cases.urls")),
+    path("justice/", include("pharos.cases.justice_urls")),
     path("audit/", include("pharos.audit.urls")),
     path("jobs/", include("pharos.jobs.urls")),
     path("api/docs", api_views.docs, name="api_docs"),

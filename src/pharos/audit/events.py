@@ -37,6 +37,28 @@ EVENTS: Final[dict[str, Promise]] = {
     "persons.person.history_viewed": _("Who viewed or changed a person record was looked at"),
     "persons.person.erased": _("A person's personal data was erased"),
     "persons.person.exported": _("A person record was exported"),
+    # cases: victim side
+    "cases.case.created": _("A victim case was opened"),
+    "cases.case.changed": _("A victim case was changed"),
+    "cases.case.viewed": _("A victim case was viewed"),
+    "cases.case.listed": _("A victim case was shown in a list"),
+    "cases.case.history_viewed": _("Who viewed or changed a victim case was looked at"),
+    "cases.case.status_decided": _("A decision on a person's trafficking status was recorded"),
+    "cases.event.added": _("A trafficking event was added to a victim case"),
+    "cases.perpetrator_account.added": _("A victim's account of a perpetrator was added"),
+    "cases.case.erased": _("The free text of a victim case was erased with the person's personal data"),
+    # cases: criminal justice
+    "cases.suspect.registered": _("A suspect was registered"),
+    "cases.suspect.changed": _("A suspect record was changed"),
+    "cases.suspect.viewed": _("A suspect record was viewed"),
+    "cases.suspect.listed": _("A suspect record was shown in a list"),
+    "cases.suspect.history_viewed": _("Who viewed or changed a suspect record was looked at"),
+    "cases.proceeding.recorded": _("A criminal proceeding was recorded"),
+    "cases.proceeding.changed": _("A criminal proceeding was changed"),
+    "cases.proceeding.viewed": _("A criminal proceeding was viewed"),
+    "cases.proceeding.listed": _("A criminal proceeding was shown in a list"),
+    "cases.proceeding.history_viewed": _("Who viewed or changed a criminal proceeding was looked at"),
+    "cases.defendant.outcome_recorded": _("The outcome for a defendant was recorded"),
     # standards
     "standards.codelists.loaded": _("Code lists were loaded or updated from the repository files"),
     # audit

@@ -14,6 +14,8 @@ from pharos.tenancy import access
 # (url name, label, capability): only modules that exist, only those the role may use.
 NAVIGATION = [
     ("persons:list", _("Persons"), "persons.view"),
+    ("cases:list", _("Victim cases"), "cases.view"),
+    ("justice:proceeding_list", _("Criminal justice"), "justice.view"),
     ("tenancy:directory", _("Organisations"), "tenancy.directory"),
     ("audit:log", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
@@ -22,6 +24,12 @@ NAVIGATION = [
 # One sentence per module for the home page's cards, by url name (optional).
 PURPOSES = {
     "persons:list": _("Register and find the persons your organisation assists, and their records."),
+    "cases:list": _(
+        "Victim cases: trafficking status, forms of exploitation, events and perpetrators, on HTCDS."
+    ),
+    "justice:proceeding_list": _(
+        "Suspects and criminal proceedings: investigation, prosecution, verdicts and sentences."
+    ),
     "tenancy:directory": _("The organisations taking part in the referral mechanism, and how to reach them."),
     "audit:log": _("Who read or changed what, and when: the tamper-evident audit trail."),
     "jobs:list": _("Long tasks running in the background (imports, exports, checks) and their progress."),

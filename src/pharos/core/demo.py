@@ -162,6 +162,105 @@ PERSONS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+# Invented victim cases for the demo persons: (organisation, n-th demo person of it, facts,
+# first status decision, events, perpetrator accounts). Codes from the shipped code lists.
+CASES: list[tuple[str, int, dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]] = [
+    (
+        "mk-safe-harbour",
+        0,
+        {
+            "registered_on": date(2025, 11, 3),
+            "age_at_recruitment": 24,
+            "age_at_exploitation": 24,
+            "age_at_identification": 26,
+            "country_of_exploitation": "AL",
+            "forms_of_exploitation": ["SexualExploitation", "ForcedLabour"],
+            "labour_sector": "I",
+            "sex_exploitation_types": ["Prostitution"],
+            "means_of_control": ["DebtBondage", "WithholdsDocuments", "PsychologicalAbuse"],
+            "recruitment_methods": ["ThroughOnlineSocialNetworks"],
+            "recruiter_relationships": ["Acquaintance"],
+        },
+        {"status": "ActualVictim", "decision_org_type": "Police", "decided_on": date(2025, 11, 20)},
+        [
+            {
+                "event_type": "Recruitment",
+                "country": "MK",
+                "occurred_on": date(2023, 6, 1),
+                "place": "Demo town",
+            },
+            {"event_type": "Exploitation", "country": "AL", "occurred_on": date(2023, 8, 15)},
+        ],
+        [
+            {
+                "sex": "male",
+                "age_group": "30--38",
+                "relationship": "Acquaintance",
+                "roles": ["RecruiterOrIntermediary"],
+            }
+        ],
+    ),
+    (
+        "mk-safe-harbour",
+        1,
+        {
+            "registered_on": date(2026, 2, 10),
+            "age_at_exploitation": 16,
+            "age_at_identification": 17,
+            "country_of_exploitation": "MK",
+            "forms_of_exploitation": ["ForcedBegging", "CriminalActivities"],
+            "means_of_control": ["PhysicalThreats", "TakesEarnings"],
+            "recruiter_relationships": ["FamilyMember"],
+        },
+        {"status": "PossibleVictim", "decision_org_type": "NGO", "decided_on": date(2026, 2, 10)},
+        [{"event_type": "Transit", "country": "RS", "occurred_on": date(2025, 12, 1)}],
+        [],
+    ),
+    (
+        "mk-safe-harbour",
+        2,
+        {
+            "registered_on": date(2026, 5, 5),
+            "age_at_recruitment": 36,
+            "age_at_identification": 38,
+            "country_of_exploitation": "MK",
+            "forms_of_exploitation": ["ForcedLabour"],
+            "labour_sector": "F",
+            "means_of_control": ["FalsePromises", "ExcessiveWorkingHours", "WithholdsDocuments"],
+            "recruitment_methods": ["ThroughAnOnlineAdvertisement"],
+            "recruiter_relationships": ["RecruitmentAgentOrBroker"],
+        },
+        {"status": "PossibleVictim", "decision_org_type": "NGO", "decided_on": date(2026, 5, 5)},
+        [],
+        [
+            {"sex": "male", "age_group": "39--47", "relationship": "Employer", "roles": ["Exploiter"]},
+            {"sex": "female", "relationship": "RecruitmentAgentOrBroker", "roles": ["BrokerTravelAgent"]},
+        ],
+    ),
+    (
+        "al-shelter",
+        0,
+        {
+            "registered_on": date(2025, 9, 9),
+            "age_at_recruitment": 17,
+            "age_at_exploitation": 17,
+            "age_at_identification": 18,
+            "country_of_exploitation": "AL",
+            "forms_of_exploitation": ["ForcedMarriage"],
+            "means_of_control": ["ThreatensChildrenFamily", "RestrictsFinancialAccess"],
+            "recruiter_relationships": ["FamilyMember"],
+        },
+        {
+            "status": "ActualVictim",
+            "decision_org_type": "NonPoliceGovernmentalOrganization",
+            "decided_on": date(2025, 10, 1),
+        },
+        [],
+        [],
+    ),
+]
+
+
 def load(*, stdout=None) -> dict[str, int]:
     """Create what is missing; change nothing that exists. Returns counts created."""
     from pharos.standards.actions import codelists_load
@@ -195,6 +294,8 @@ def load(*, stdout=None) -> dict[str, int]:
                     membership_grant(actor=None, user=user, organisation=orgs[org_code], role=role)
                     created["memberships"] += 1
     created["persons"] = _load_persons(orgs)
+    created["victim cases"] = _load_cases(orgs)
+    created["proceedings"] = _load_justice(orgs)
     return created
 
 
@@ -217,6 +318,92 @@ def _load_persons(orgs: dict[str, Organisation]) -> int:
         person_register(actor=author.user if author else None, organisation=org, **fields)
         count += 1
     return count
+
+
+def _load_cases(orgs: dict[str, Organisation]) -> int:
+    from pharos.cases import actions
+    from pharos.cases.models import VictimCase
+    from pharos.persons.models import Person
+
+    count = 0
+    seen: dict[str, int] = {}
+    for org_code, position, facts, decision, events, accounts in CASES:
+        org = orgs[org_code]
+        seen[org_code] = seen.get(org_code, 0) + 1
+        cases = VictimCase.objects.unscoped("demo data is idempotent").filter(organisation=org)
+        persons = list(
+            Person.objects.unscoped("demo data is idempotent").filter(organisation=org).order_by("id")
+        )
+        if cases.count() >= seen[org_code] or position >= len(persons):
+            continue
+        author = Membership.objects.filter(organisation=org).select_related("user").first()
+        actor = author.user if author else None
+        case = actions.case_register(
+            actor=actor,
+            organisation=org,
+            person=persons[position],
+            facts={"identified_by": org, **facts},
+            decision={"decision_org": org if decision["decision_org_type"] == "NGO" else None, **decision},
+        )
+        for values in events:
+            actions.event_add(actor=actor, case=case, values=values)
+        for values in accounts:
+            actions.perpetrator_account_add(actor=actor, case=case, values=values)
+        count += 1
+    return count
+
+
+def _load_justice(orgs: dict[str, Organisation]) -> int:
+    """One invented investigation by the demo police, so the criminal-justice pages have data."""
+    from pharos.cases import actions
+    from pharos.cases.models import Proceeding
+
+    police = orgs["mk-police"]
+    if Proceeding.objects.unscoped("demo data is idempotent").filter(organisation=police).exists():
+        return 0
+    officer = Membership.objects.filter(organisation=police).select_related("user").first()
+    actor = officer.user if officer else None
+    suspects = [
+        actions.suspect_register(
+            actor=actor,
+            organisation=police,
+            values={
+                "first_name": "Demo",
+                "second_name": "Suspect-One",
+                "sex": "male",
+                "age": 41,
+                "citizenships": ["MK"],
+                "roles": ["RecruiterOrIntermediary", "Exploiter"],
+            },
+        ),
+        actions.suspect_register(
+            actor=actor,
+            organisation=police,
+            values={
+                "first_name": "Demo",
+                "second_name": "Suspect-Two",
+                "sex": "female",
+                "age": 35,
+                "citizenships": ["AL"],
+                "roles": ["Transporter"],
+            },
+        ),
+    ]
+    actions.proceeding_record(
+        actor=actor,
+        organisation=police,
+        values={
+            "offence": "Art. 418-a Criminal Code (demo)",
+            "stage": "prosecution",
+            "forms_of_exploitation": ["SexualExploitation"],
+            "investigation_opened_on": date(2025, 12, 1),
+            "prosecution_started_on": date(2026, 4, 15),
+            "currency": "MKD",
+            "assets_confiscated": "120000",
+        },
+        suspects=suspects,
+    )
+    return 1
 
 
 def logins() -> list[tuple[str, str, str]]:

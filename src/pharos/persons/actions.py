@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pharos.audit import log
+from pharos.persons.events import person_erasing
 from pharos.persons.models import Gender, Person, PersonNameKey, PersonReferenceCounter
 from pharos.privacy import cipher
 from pharos.tenancy import access
@@ -213,6 +214,7 @@ def person_erase(*, actor: Any, person: Person, reason: str = "erasure request")
         locked.erased_at = timezone.now()
         locked.save()  # the blind indexes recompute to "" from the blanked sources
         PersonNameKey.objects.filter(person=locked).delete()
+        person_erasing.send(sender=Person, actor=actor, person=locked)
         target_type, target_id = log.target_ref(locked)
         redacted = audit_redact_target(
             actor=actor, target_type=target_type, target_id=target_id, reason=reason

@@ -73,12 +73,19 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = queries.get_person_for_user(request.user, public_id, "persons.view")
     actions.person_view(actor=request.user, person=person)
     countries = Country.objects.filter(code__in=person.citizenships).order_by("code")
+    cases = None
+    if tenancy_access.can(request.user, "cases.view"):
+        from pharos.cases.queries import cases_visible_to
+
+        cases = list(cases_visible_to(request.user).filter(person=person).order_by("-registered_on"))
     return render(
         request,
         "persons/detail.html",
         {
             "person": person,
             "countries": countries,
+            "cases": cases,
+            "can_open_case": tenancy_access.can(request.user, "cases.create") and not person.is_erased,
             "can_change": tenancy_access.can(request.user, "persons.change"),
             "can_history": tenancy_access.can(request.user, "persons.history"),
             "can_erase": tenancy_access.can(request.user, "persons.erase"),

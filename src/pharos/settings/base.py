@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "pharos.audit",
     "pharos.jobs",
     "pharos.persons",
+    "pharos.cases",
     "pharos.standards",
     "pharos.api",
 ]

@@ -30,19 +30,24 @@ class Role(models.TextChoices):
 
 _EVERYONE: Final = {"tenancy.directory"}
 _CASE_WORK: Final = {"persons.view", "persons.create", "persons.change", "persons.history", "jobs.view"}
+_VICTIM_CASES: Final = {"cases.view", "cases.create", "cases.change", "cases.history"}
+_JUSTICE: Final = {"justice.view", "justice.change", "justice.history"}
 
 GRANTS: Final[dict[str, frozenset[str]]] = {
     Role.NATIONAL_COORDINATOR: frozenset(
-        _EVERYONE | {"persons.view", "persons.erase", "tenancy.members", "jobs.view"}
+        _EVERYONE | {"persons.view", "persons.erase", "tenancy.members", "jobs.view", "cases.view"}
     ),
-    Role.CASE_WORKER: frozenset(_EVERYONE | _CASE_WORK),
-    Role.SERVICE_PROVIDER: frozenset(_EVERYONE | _CASE_WORK),
-    Role.LAW_ENFORCEMENT: frozenset(_EVERYONE | _CASE_WORK),
-    Role.PROSECUTOR_JUDGE: frozenset(_EVERYONE | {"persons.view"}),
+    Role.CASE_WORKER: frozenset(_EVERYONE | _CASE_WORK | _VICTIM_CASES),
+    Role.SERVICE_PROVIDER: frozenset(_EVERYONE | _CASE_WORK | _VICTIM_CASES),
+    Role.LAW_ENFORCEMENT: frozenset(_EVERYONE | _CASE_WORK | _VICTIM_CASES | _JUSTICE),
+    Role.PROSECUTOR_JUDGE: frozenset(_EVERYONE | {"persons.view", "cases.view"} | _JUSTICE),
     Role.STATISTICIAN: frozenset(_EVERYONE | {"jobs.view"}),
     Role.TRAINER: frozenset(_EVERYONE),
     Role.EDITOR: frozenset(_EVERYONE),
-    Role.AUDITOR: frozenset(_EVERYONE | {"audit.view", "audit.verify", "persons.history", "jobs.view"}),
+    Role.AUDITOR: frozenset(
+        _EVERYONE
+        | {"audit.view", "audit.verify", "persons.history", "cases.history", "justice.history", "jobs.view"}
+    ),
     Role.SYSTEM_ADMINISTRATOR: frozenset(
         _EVERYONE | {"tenancy.members", "audit.verify", "system.keys", "jobs.view"}
     ),
