@@ -17,7 +17,7 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from pharos.core.middleware import client_ip
 
@@ -42,10 +42,14 @@ class PharosAccountAdapter(DefaultAccountAdapter):
 
     def validation_error(self, code: str, *args: Any) -> ValidationError:
         if code == "too_many_login_attempts":
-            message = gettext(
+            minutes = lockout_minutes()
+            message = ngettext(
                 "Too many failed sign-in attempts: this account is locked for now. "
-                "Wait %(minutes)d minutes, then try again, or reset your password."
-            ) % {"minutes": lockout_minutes()}
+                "Wait %(minutes)d minute, then try again, or reset your password.",
+                "Too many failed sign-in attempts: this account is locked for now. "
+                "Wait %(minutes)d minutes, then try again, or reset your password.",
+                minutes,
+            ) % {"minutes": minutes}
             return ValidationError(message, code=code)
         return super().validation_error(code, *args)
 
