@@ -17,7 +17,7 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from pharos.core.middleware import client_ip
 
