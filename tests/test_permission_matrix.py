@@ -156,6 +156,8 @@ ROWS: dict[str, Row] = {
     "jobs:list": Row(owner=200, member=200, outsider=200),
     "jobs:detail": Row(owner=200, member=200, outsider=404, kwargs=_job),
     "jobs:progress": Row(owner=200, member=200, outsider=404, kwargs=_job),
+    # exports (scoped to the acting organisation; tested further in exports/tests)
+    "exports:export": Row(owner=200, member=403, outsider=200),
 }
 
 # allauth's own pages guard themselves (sign-in, reset, two-factor set-up); they must answer
@@ -214,6 +216,9 @@ API_ROWS: dict[tuple[str, str], Row] = {
     ),
     ("get", "/api/audit/events"): Row(owner=403, member=403, outsider=403, anon=401),
     ("get", "/api/jobs/{public_id}"): Row(owner=200, member=200, outsider=404, anon=401, kwargs=_job),
+    ("get", "/api/exports/{fmt}"): Row(
+        owner=200, member=403, outsider=200, anon=401, kwargs=lambda w: {"fmt": "ctdc"}
+    ),
 }
 
 

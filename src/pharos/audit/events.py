@@ -47,6 +47,8 @@ EVENTS: Final[dict[str, Promise]] = {
     "cases.event.added": _("A trafficking event was added to a victim case"),
     "cases.perpetrator_account.added": _("A victim's account of a perpetrator was added"),
     "cases.case.erased": _("The free text of a victim case was erased with the person's personal data"),
+    # exports
+    "exports.export.created": _("Records were exported to a file"),
     # cases: criminal justice
     "cases.suspect.registered": _("A suspect was registered"),
     "cases.suspect.changed": _("A suspect record was changed"),

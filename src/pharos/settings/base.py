@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pharos.jobs",
     "pharos.persons",
     "pharos.cases",
+    "pharos.exports",
     "pharos.standards",
     "pharos.api",
 ]

@@ -30,7 +30,13 @@ class Role(models.TextChoices):
 
 _EVERYONE: Final = {"tenancy.directory"}
 _CASE_WORK: Final = {"persons.view", "persons.create", "persons.change", "persons.history", "jobs.view"}
-_VICTIM_CASES: Final = {"cases.view", "cases.create", "cases.change", "cases.history"}
+_VICTIM_CASES: Final = {
+    "cases.view",
+    "cases.create",
+    "cases.change",
+    "cases.history",
+    "exports.run",
+}
 _JUSTICE: Final = {"justice.view", "justice.change", "justice.history"}
 
 GRANTS: Final[dict[str, frozenset[str]]] = {

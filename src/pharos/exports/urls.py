@@ -1,0 +1,8 @@
+from django.urls import path
+
+from pharos.exports import views
+
+app_name = "exports"
+urlpatterns = [
+    path("", views.export_page, name="export"),
+]
