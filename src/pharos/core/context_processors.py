@@ -16,6 +16,7 @@ NAVIGATION = [
     ("persons:list", _("Persons"), "persons.view"),
     ("cases:list", _("Victim cases"), "cases.view"),
     ("justice:proceeding_list", _("Criminal justice"), "justice.view"),
+    ("exports:export", _("Exports"), "exports.run"),
     ("tenancy:directory", _("Organisations"), "tenancy.directory"),
     ("audit:log", _("Audit log"), "audit.view"),
     ("jobs:list", _("Jobs"), "jobs.view"),
@@ -29,6 +30,9 @@ PURPOSES = {
     ),
     "justice:proceeding_list": _(
         "Suspects and criminal proceedings: investigation, prosecution, verdicts and sentences."
+    ),
+    "exports:export": _(
+        "Download the organisation's records in HTCDS, CTDC, Eurostat, UNODC, HXL or SDMX layouts."
     ),
     "tenancy:directory": _("The organisations taking part in the referral mechanism, and how to reach them."),
     "audit:log": _("Who read or changed what, and when: the tamper-evident audit trail."),
