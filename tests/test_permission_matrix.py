@@ -97,6 +97,17 @@ def _new_case(w: World) -> dict[str, Any]:
     }
 
 
+def _batch(w: World) -> dict[str, Any]:
+    from pharos.imports.models import ImportBatch
+
+    batch, _created = ImportBatch.objects.unscoped("the matrix's batch of organisation A").get_or_create(
+        organisation=w.cast.org_a,
+        file_name="matrix.csv",
+        defaults={"status": "committed", "file_sha256": "0" * 64},
+    )
+    return {"public_id": batch.public_id}
+
+
 _DECISION = {"status": "ActualVictim", "decision_org_type": "Police", "decided_on": "2025-02-01"}
 
 
@@ -156,6 +167,11 @@ ROWS: dict[str, Row] = {
     "jobs:list": Row(owner=200, member=200, outsider=200),
     "jobs:detail": Row(owner=200, member=200, outsider=404, kwargs=_job),
     "jobs:progress": Row(owner=200, member=200, outsider=404, kwargs=_job),
+    # imports
+    "imports:list": Row(owner=200, member=403, outsider=200),
+    "imports:upload": Row(owner=200, member=403, outsider=200),
+    "imports:detail": Row(owner=200, member=403, outsider=404, kwargs=_batch),
+    "imports:rollback": Row(owner=302, member=403, outsider=404, method="post", kwargs=_batch),
     # exports (scoped to the acting organisation; tested further in exports/tests)
     "exports:export": Row(owner=200, member=403, outsider=200),
 }
@@ -216,6 +232,13 @@ API_ROWS: dict[tuple[str, str], Row] = {
     ),
     ("get", "/api/audit/events"): Row(owner=403, member=403, outsider=403, anon=401),
     ("get", "/api/jobs/{public_id}"): Row(owner=200, member=200, outsider=404, anon=401, kwargs=_job),
+    ("get", "/api/imports/batches"): Row(owner=200, member=403, outsider=200, anon=401),
+    ("get", "/api/imports/batches/{public_id}"): Row(
+        owner=200, member=403, outsider=404, anon=401, kwargs=_batch
+    ),
+    ("post", "/api/imports/batches/{public_id}/rollback"): Row(
+        owner=200, member=403, outsider=404, anon=401, kwargs=_batch
+    ),
     ("get", "/api/exports/{fmt}"): Row(
         owner=200, member=403, outsider=200, anon=401, kwargs=lambda w: {"fmt": "ctdc"}
     ),

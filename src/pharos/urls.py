@@ -15,6 +15,7 @@ urlpatterns = [
     path("justice/", include("pharos.cases.justice_urls")),
     path("audit/", include("pharos.audit.urls")),
     path("jobs/", include("pharos.jobs.urls")),
+    path("imports/", include("pharos.imports.urls")),
     path("exports/", include("pharos.exports.urls")),
     path("api/docs", api_views.docs, name="api_docs"),
     path("api/", api.urls),

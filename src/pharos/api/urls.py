@@ -43,5 +43,5 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(404, "Not found", "No such resource, or you may not see it.")
 
 
-for _module in ("accounts", "tenancy", "persons", "cases", "audit", "jobs", "exports"):
+for _module in ("accounts", "tenancy", "persons", "cases", "audit", "jobs", "exports", "imports"):
     api.add_router("/", f"pharos.{_module}.api.router")

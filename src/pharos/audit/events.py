@@ -49,6 +49,12 @@ EVENTS: Final[dict[str, Promise]] = {
     "cases.case.erased": _("The free text of a victim case was erased with the person's personal data"),
     # exports
     "exports.export.created": _("Records were exported to a file"),
+    # imports
+    "imports.batch.previewed": _("A file was checked for import (dry run)"),
+    "imports.batch.committed": _("A file was imported"),
+    "imports.batch.refused": _("A file was refused for import"),
+    "imports.batch.rolled_back": _("An import was rolled back"),
+    "imports.mapping.saved": _("A column mapping for imports was saved"),
     # cases: criminal justice
     "cases.suspect.registered": _("A suspect was registered"),
     "cases.suspect.changed": _("A suspect record was changed"),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pharos.persons",
     "pharos.cases",
     "pharos.exports",
+    "pharos.imports",
     "pharos.standards",
     "pharos.api",
 ]

@@ -29,6 +29,7 @@ _ALL: Final = [
     Capability("cases.create", _("Open victim cases"), personal=True),
     Capability("cases.change", _("Change victim cases and record status decisions"), personal=True),
     Capability("cases.history", _("See who viewed or changed a victim case"), personal=True),
+    Capability("imports.run", _("Import case records from files and roll imports back"), personal=True),
     Capability("exports.run", _("Export case records and statistics to reporting formats"), personal=True),
     Capability("justice.view", _("See suspects and criminal proceedings"), personal=True),
     Capability("justice.change", _("Register suspects and record criminal proceedings"), personal=True),

@@ -35,6 +35,7 @@ _VICTIM_CASES: Final = {
     "cases.create",
     "cases.change",
     "cases.history",
+    "imports.run",
     "exports.run",
 }
 _JUSTICE: Final = {"justice.view", "justice.change", "justice.history"}

@@ -1,0 +1,297 @@
+"""Reading case files safely: CSV, XLSX and ODS, row by row, refusing hostile files.
+
+Every reader yields rows as lists of text and raises ``Refused`` (a message a person can
+act on) instead of a traceback. What is checked before any row is read:
+
+- **size**: files over ``PHAROS_IMPORT_MAX_BYTES`` (200 MB by default) are refused;
+- **spreadsheets (XLSX, ODS)** are zip archives: the uncompressed size of every member is
+  read from the zip directory *before* the archive is opened by the spreadsheet reader, and
+  an archive over ``PHAROS_IMPORT_MAX_UNCOMPRESSED`` in total, or a member compressed more
+  than ``MAX_RATIO`` times (a zip bomb), is refused. XML members that declare a DTD
+  (``<!DOCTYPE``/``<!ENTITY``, the "billion laughs") are refused outright; calamine would not
+  expand the entities anyway (the tests prove both);
+- **CSV encoding** is decided from the first 64 KiB, in this order: UTF-8 (a byte-order mark
+  is dropped), then Windows-1251 when the non-ASCII bytes come in runs (Cyrillic words),
+  then Latin-1 (isolated accented letters). A NUL byte means a binary file, and a file that
+  starts as UTF-8 but breaks later is refused as a broken encoding rather than read as
+  mojibake. The delimiter (``,`` ``;`` tab ``|``) is found with ``csv.Sniffer``.
+
+Cells are never evaluated: a spreadsheet's formula is read as its cached value by calamine,
+and text starting with ``=``, ``+``, ``-`` or ``@`` is flagged by the validation step.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, Final
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+SAMPLE: Final = 64 * 1024
+MAX_RATIO: Final = 200  # a spreadsheet's XML compresses ~10-30x; 200x and more is a bomb
+DEFAULT_MAX_BYTES: Final = 200 * 1024 * 1024
+DEFAULT_MAX_UNCOMPRESSED: Final = 1024 * 1024 * 1024
+_HIGH_RUN: Final = re.compile(rb"[\x80-\xff]+")
+_CELL_REF: Final = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_ODS_TAG: Final = re.compile(rb"<table:table-(row|cell)\b([^>]*)>")
+_ROWS_REPEATED: Final = re.compile(rb'number-rows-repeated="(\d{1,9})"')
+_COLUMNS_REPEATED: Final = re.compile(rb'number-columns-repeated="(\d{1,9})"')
+MAX_COLUMNS: Final = 1000
+DEFAULT_MAX_CELLS: Final = 30_000_000
+
+
+class Refused(Exception):
+    """The whole file is refused; the message says why, in the reader's language."""
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "PHAROS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_cells() -> int:
+    return int(getattr(settings, "PHAROS_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS))
+
+
+def max_uncompressed() -> int:
+    return int(getattr(settings, "PHAROS_IMPORT_MAX_UNCOMPRESSED", DEFAULT_MAX_UNCOMPRESSED))
+
+
+def kind_of(path: Path) -> str:
+    """``csv``, ``xlsx`` or ``ods`` from the first bytes (a zip is a spreadsheet) and the name."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+        if "content.xml" in names:
+            return "ods"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise Refused(_("This file is a zip archive but not an XLSX or ODS spreadsheet."))
+    if path.suffix.lower() in {".xlsx", ".xls", ".ods", ".xlsm"}:
+        raise Refused(_("This file is named as a spreadsheet but is not a valid XLSX or ODS file."))
+    return "csv"
+
+
+def check_size(path: Path) -> int:
+    size = path.stat().st_size
+    if size == 0:
+        raise Refused(_("The file is empty."))
+    if size > max_bytes():
+        raise Refused(
+            _("The file is %(size)d MB; files over %(limit)d MB are not imported. Split it into parts.")
+            % {"size": size // 2**20, "limit": max_bytes() // 2**20}
+        )
+    return size
+
+
+def check_archive(path: Path) -> None:
+    """Refuse zip bombs and DTDs before the spreadsheet reader opens anything."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+    with archive:
+        total = 0
+        for member in archive.infolist():
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > MAX_RATIO and member.file_size > 1024 * 1024:
+                raise Refused(
+                    _("The spreadsheet is compressed %(ratio)d times (a 'zip bomb'); it is not opened.")
+                    % {"ratio": int(ratio)}
+                )
+        if total > max_uncompressed():
+            raise Refused(
+                _("The spreadsheet would take %(size)d MB once unpacked; the limit is %(limit)d MB.")
+                % {"size": total // 2**20, "limit": max_uncompressed() // 2**20}
+            )
+        for member in archive.infolist():
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_extent(archive, member)
+            elif member.filename == "content.xml":
+                _check_repeats(archive, member)
+        for member in archive.infolist():
+            if not member.filename.endswith(".xml"):
+                continue
+            with archive.open(member) as handle:
+                head = handle.read(4096).upper()
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise Refused(
+                    _("The spreadsheet declares XML entities (%(part)s); such files are refused.")
+                    % {"part": member.filename}
+                )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a sheet whose cells span more than the limits: the reader would fill the whole
+    rectangle in memory (one cell at A1 and one at XFD1048576 is 17 billion cells)."""
+    rows = columns = 0
+    tail = b""
+    with archive.open(member) as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            text = tail + block
+            for letters, digits in _CELL_REF.findall(text):
+                columns = max(columns, _column_number(letters))
+                rows = max(rows, int(digits))
+            tail = text[-32:]
+    if columns > MAX_COLUMNS or rows * columns > max_cells():
+        raise Refused(
+            _(
+                "The sheet spans %(rows)d rows and %(columns)d columns; that is more than can be read "
+                "safely. Delete the empty rows and columns, or save the sheet as CSV."
+            )
+            % {"rows": rows, "columns": columns}
+        )
+
+
+def _check_repeats(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """ODS's bomb: one cell with a value "repeated" a million times in rows repeated as often.
+
+    Cells without a value (the empty rows and columns every sheet ends with) are not counted.
+    """
+    cells = 0
+    row_repeat = 1
+    tail = b""
+    with archive.open(member) as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            text = tail + block
+            cut = text.rfind(b"<")  # a tag cut by the block boundary is read with the next block
+            body, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            for kind, attributes in _ODS_TAG.findall(body):
+                if kind == b"row":
+                    found = _ROWS_REPEATED.search(attributes)
+                    row_repeat = int(found.group(1)) if found else 1
+                elif b"value-type" in attributes:
+                    found = _COLUMNS_REPEATED.search(attributes)
+                    repeat = int(found.group(1)) if found else 1
+                    cells += row_repeat * repeat
+                    if repeat > MAX_COLUMNS or cells > max_cells():
+                        raise Refused(
+                            _(
+                                "The sheet repeats its cells more than can be read safely. Delete the "
+                                "empty rows and columns, or save the sheet as CSV."
+                            )
+                        )
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a CSV file from its first bytes (see the module docstring for the order)."""
+    if b"\x00" in sample:
+        raise Refused(_("This is not a text file (it contains NUL bytes). Save it as CSV or XLSX."))
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    runs = _HIGH_RUN.findall(sample)
+    average = sum(len(r) for r in runs) / len(runs) if runs else 0
+    if average >= 2:
+        try:
+            sample.decode("cp1251")
+        except UnicodeDecodeError:
+            return "latin-1"
+        return "cp1251"
+    return "latin-1"
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    lines = text.splitlines()[:50]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def csv_rows(path: Path) -> Iterator[list[str]]:
+    with path.open("rb") as raw:
+        sample = raw.read(SAMPLE)
+        encoding = detect_encoding(sample)
+        raw.seek(0)
+        preview = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+        dialect = _dialect(preview)
+        text: IO[str] = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        reader = csv.reader(text, dialect)
+        line = 0
+        try:
+            for row in reader:
+                line += 1
+                yield row
+        except UnicodeDecodeError as exc:
+            raise Refused(
+                _(
+                    "The file is not valid %(encoding)s after line %(line)d (a broken encoding). "
+                    "Save it again as UTF-8."
+                )
+                % {"encoding": encoding, "line": line}
+            ) from exc
+        except csv.Error as exc:
+            raise Refused(_("The CSV file is malformed near line %(line)d.") % {"line": line + 1}) from exc
+
+
+# --- spreadsheets ---------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def sheet_rows(path: Path) -> Iterator[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    check_archive(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+    try:
+        for row in rows:
+            yield [_cell(v) for v in row]
+    except Refused:
+        raise
+    except Exception as exc:
+        raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+
+
+def rows(path: Path) -> Iterator[list[str]]:
+    """Every row of the file's first sheet, as text, after the checks above."""
+    check_size(path)
+    if kind_of(path) == "csv":
+        return csv_rows(path)
+    return sheet_rows(path)
