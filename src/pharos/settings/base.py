@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "pharos.exports",
     "pharos.imports",
     "pharos.standards",
+    "pharos.linkage",
     "pharos.api",
 ]
 

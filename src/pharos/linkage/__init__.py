@@ -1,0 +1,1 @@
+"""Record linkage: count each person once (de-duplication and privacy-preserving linkage)."""
