@@ -14,6 +14,8 @@ from pharos.linkage.management.commands._common import check_output, friendly_er
 
 
 class Command(BaseCommand):
+    # File in, file out: offline participants run it without a Pharos database.
+    requires_system_checks: list[str] = []
     help = (
         "De-duplicate person records: read a CSV with record_id, prs_FirstName, prs_SecondName, "
         "prs_Birthdate (ISO date), prs_Gender and prs_Citizenship (any value may be empty; "

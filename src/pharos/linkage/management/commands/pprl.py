@@ -18,6 +18,8 @@ from pharos.linkage.management.commands._common import check_output, friendly_er
 
 
 class Command(BaseCommand):
+    # File in, file out: offline participants run it without a Pharos database.
+    requires_system_checks: list[str] = []
     help = "Privacy-preserving record linkage: make a secret, encode records, link encodings."
 
     def add_arguments(self, parser: CommandParser) -> None:
