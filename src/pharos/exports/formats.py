@@ -8,6 +8,7 @@ See ``docs/data-standard.md`` ("Exports") for the layouts.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -206,7 +207,7 @@ def build_ctdc(scope: Scope) -> Table:
     """CTDC Global Synthetic Dataset layout (27 variables); never any personal field."""
     mapper = Mapper()
     alpha3 = queries.alpha3_codes()
-    plain = Scope(user=scope.user, organisation=scope.organisation, personal=False, justice=scope.justice)
+    plain = dataclasses.replace(scope, personal=False)
     table = Table(columns=list(CTDC_COLUMNS))
     table.notes.append("Layout of CTDC's Global Synthetic Dataset v2024; NULL is an empty cell.")
     for case in queries.victim_cases(plain):
@@ -251,7 +252,7 @@ class Victim:
 
 def _victims(scope: Scope) -> Iterable[Victim]:
     mapper = Mapper()
-    plain = Scope(user=scope.user, organisation=scope.organisation, personal=False, justice=scope.justice)
+    plain = dataclasses.replace(scope, personal=False)
     for case in queries.victim_cases(plain):
         status = _status_counted(case, mapper)
         if status is None:

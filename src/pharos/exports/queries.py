@@ -7,12 +7,16 @@ fields are not allowed they are never loaded (``only``), so they are never decry
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.http import Http404
+
 from pharos.cases.models import Defendant, Outcome, Proceeding, Suspect, VictimCase
+from pharos.exports.models import ExportFile
 from pharos.standards.queries import UnknownCode, map_code
 from pharos.tenancy.access import acting_membership, can
 from pharos.tenancy.models import Country, Organisation
@@ -20,6 +24,7 @@ from pharos.tenancy.models import Country, Organisation
 EXPORT_CAPABILITY = "exports.run"
 PERSONAL_CAPABILITY = "persons.view"
 JUSTICE_CAPABILITY = "justice.view"
+PROGRESS_STEP = 500
 
 _CASE_FIELDS = (
     "id",
@@ -41,12 +46,16 @@ _PERSONAL_PERSON_FIELDS = (
 
 @dataclass(frozen=True)
 class Scope:
-    """Who exports, for which organisation, and what they may include."""
+    """Who exports, for which organisation, and what they may include.
+
+    ``progress``, when given, is told every ``PROGRESS_STEP`` cases read (an export job's bar).
+    """
 
     user: Any
     organisation: Organisation
     personal: bool
     justice: bool
+    progress: Callable[[int], None] | None = None
 
 
 def scope_for(user: Any) -> Scope | None:
@@ -64,14 +73,33 @@ def scope_for(user: Any) -> Scope | None:
 
 def victim_cases(scope: Scope) -> Iterator[VictimCase]:
     """Visible victim cases, oldest registration first; personal person fields only when allowed."""
+    from pharos.referrals.queries import cases_refusing
+
     fields = _CASE_FIELDS + (_PERSONAL_PERSON_FIELDS if scope.personal else ())
     rows = (
         VictimCase.objects.visible_to(scope.user, EXPORT_CAPABILITY)
+        # A person who withdrew consent to statistical use is in no export (pharos.referrals).
+        .exclude(pk__in=cases_refusing("statistics"))
         .select_related("person", "organisation__country")
         .only(*fields)
         .order_by("registered_on", "id")
     )
-    yield from rows.iterator(chunk_size=2000)
+    if scope.progress is None:
+        yield from rows.iterator(chunk_size=2000)
+        return
+    read = 0
+    for case in rows.iterator(chunk_size=2000):
+        yield case
+        read += 1
+        if read % PROGRESS_STEP == 0:
+            scope.progress(PROGRESS_STEP)
+    if read % PROGRESS_STEP:
+        scope.progress(read % PROGRESS_STEP)
+
+
+def export_size(user: Any) -> int:
+    """How many victim cases an export by ``user`` reads (what decides whether it runs as a job)."""
+    return int(VictimCase.objects.visible_to(user, EXPORT_CAPABILITY).count())
 
 
 @dataclass
@@ -148,3 +176,16 @@ class Mapper:
 def alpha3_codes() -> dict[str, str]:
     """ISO alpha-2 → alpha-3 from the country reference table (CTDC uses alpha-3)."""
     return {code: alpha3 or code for code, alpha3 in Country.objects.values_list("code", "alpha3")}
+
+
+def get_export_file_for_user(user: Any, job_public_id: uuid.UUID | str) -> ExportFile:
+    """The file of an export job, for the user who started it only; 404 for anyone else."""
+    try:
+        found: ExportFile = (
+            ExportFile.objects.visible_to(user, EXPORT_CAPABILITY)
+            .select_related("organisation")
+            .get(job__public_id=job_public_id, created_by=user)
+        )
+    except (ExportFile.DoesNotExist, ValueError) as exc:
+        raise Http404("No such export file") from exc
+    return found

@@ -1,10 +1,13 @@
 """Importing case files: check (dry run), commit all or nothing, roll back; saving mappings.
 
-A file is read twice, row by row in chunks, so memory stays bounded whatever its length:
-the first pass checks every row (nothing is written), the second, only when no row was
-rejected, registers the cases in **one transaction** for the whole batch. A file already
-imported (same SHA-256) or a row whose ``record_id`` the organisation already holds changes
-nothing. Every record keeps its provenance: source organisation, file hash, batch and row.
+A file is read once, row by row in chunks, so memory stays bounded whatever its length.
+A dry run only checks. An import checks each row once and writes each chunk of valid rows
+with one INSERT per table, all in **one transaction** for the whole batch: when a row is
+rejected, writing stops, checking goes on (the report names every rejected cell) and the
+transaction is rolled back. A file already imported (same SHA-256) or a row whose
+``record_id`` the organisation already holds changes nothing. Every record keeps its
+provenance: source organisation, file hash, batch and row; the audit log has one entry per
+chunk for the persons and one for the cases (count, references, batch), and one for the batch.
 """
 
 from __future__ import annotations
@@ -20,14 +23,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pharos.audit import log
-from pharos.cases.actions import case_register
+from pharos.cases.actions import CaseError, case_register_checked_many
 from pharos.cases.models import StatusDecision, VictimCase
 from pharos.cases.validation import Invalid, Problem, Vocabulary
 from pharos.imports import mapping as columns
 from pharos.imports import reading, records
-from pharos.imports.models import ImportBatch, ImportMapping
+from pharos.imports.models import ImportBatch, ImportMapping, ImportUpload
 from pharos.imports.reading import Refused
+from pharos.persons.actions import PersonError
 from pharos.persons.models import Person
+from pharos.privacy import files
 from pharos.tenancy.models import Organisation
 
 CHUNK: Final = 1000
@@ -146,17 +151,25 @@ def _known_ids(organisation: Organisation, ids: Iterable[str]) -> set[str]:
     )
 
 
-def _mapping_for(organisation: Organisation, name: str | None, source: _Source) -> dict[str, str]:
+def _saved_mapping(organisation: Organisation, name: str) -> dict[str, str]:
+    found = (
+        ImportMapping.objects.unscoped("the import reads the mapping its caller named")
+        .filter(organisation=organisation, name=name)
+        .first()
+    )
+    if found is None:
+        raise Refused(_("There is no saved mapping called “%(name)s”.") % {"name": name})
+    return dict(found.columns)
+
+
+def _mapping_for(
+    organisation: Organisation, name: str | None, source: _Source, given: dict[str, str] | None = None
+) -> dict[str, str]:
     saved: dict[str, str] = {}
-    if name:
-        found = (
-            ImportMapping.objects.unscoped("the import reads the mapping its caller named")
-            .filter(organisation=organisation, name=name)
-            .first()
-        )
-        if found is None:
-            raise Refused(_("There is no saved mapping called “%(name)s”.") % {"name": name})
-        saved = dict(found.columns)
+    if given is not None:  # chosen column by column on the mapping page
+        saved = {header: given.get(header, "") for header in source.headers}
+    elif name:
+        saved = _saved_mapping(organisation, name)
     mapped = columns.apply(saved, source.headers, source.hxl)
     if not any(mapped.values()):
         raise Refused(
@@ -184,6 +197,7 @@ def import_file(
     mapping_name: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    columns_given: dict[str, str] | None = None,
 ) -> Outcome:
     """Check ``path`` and, unless ``dry_run`` or a row is rejected, import it in one transaction.
 
@@ -197,17 +211,18 @@ def import_file(
         previous = _already_imported(organisation, outcome.sha256)
         source = _open(path)
         outcome.headers = source.headers
-        outcome.mapping = _mapping_for(organisation, mapping_name, source)
+        outcome.mapping = _mapping_for(organisation, mapping_name, source, columns_given)
         if previous is not None:
             outcome.status = "already_imported"
             outcome.batch = previous
             return outcome
-        _check_pass(outcome, organisation, source, progress)
+        if dry_run:
+            _check_pass(outcome, organisation, source, progress)
+        else:
+            _import_pass(actor, organisation, source, outcome, progress)
         if dry_run or outcome.rows_rejected:
             status = ImportBatch.Status.REJECTED if outcome.rows_rejected else ImportBatch.Status.PREVIEWED
             outcome.batch = _record_batch(actor, organisation, outcome, status)
-            return outcome
-        _commit_pass(actor, organisation, path, outcome, progress)
     except Refused as exc:
         outcome.refused = str(exc)
         outcome.status = "refused"
@@ -281,15 +296,26 @@ def _counts(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _commit_pass(
+class _Rejected(Exception):
+    """Rows were rejected during the import pass: roll back what the pass wrote."""
+
+
+def _import_pass(
     actor: Any,
     organisation: Organisation,
-    path: Path,
+    source: _Source,
     outcome: Outcome,
     progress: Callable[[int], None] | None,
 ) -> None:
+    """Check and write every row in one pass and **one transaction** for the whole batch.
+
+    Rows are checked once (``records.convert``) and a chunk of valid rows is written with
+    one INSERT per table (``case_register_checked_many``). At the first rejected row the
+    writing stops but the checking goes on to the end, so the report names every rejected
+    cell; then the transaction is rolled back and nothing stays. A process killed half-way
+    never commits, so the database holds the whole batch or none of it.
+    """
     vocabulary = Vocabulary()
-    source = _open(path)
     seen: set[str] = set()
     try:
         with transaction.atomic():
@@ -301,36 +327,42 @@ def _commit_pass(
                 mapping=outcome.mapping,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
+            label = str(batch.public_id)
             for chunk in _chunks(source, outcome.mapping):
                 known = _known_ids(organisation, (c.get("record_id", "").strip() for _n, c in chunk))
+                drafts = []
                 for number, cells in chunk:
+                    outcome.rows_total += 1
                     row = records.convert(number, cells, vocabulary)
                     if row.external_id and (row.external_id in known or row.external_id in seen):
+                        outcome.rows_skipped += 1
                         continue
                     if row.external_id:
                         seen.add(row.external_id)
-                    if not row.ok:  # the file changed between the passes
-                        raise Refused(
-                            _("The file changed while it was being imported; nothing was imported.")
-                        )
-                    case_register(
-                        actor=actor,
-                        organisation=organisation,
-                        facts=row.facts,
-                        decision=row.decision,
-                        new_person=row.person,
-                        provenance={
-                            "source_org": organisation,
-                            "import_batch": batch.public_id,
-                            "source_row": number,
-                            "source_file_sha256": outcome.sha256,
-                            "external_id": row.external_id,
-                        },
-                        vocabulary=vocabulary,
+                    if not row.ok:
+                        outcome.rows_rejected += 1
+                        if len(outcome.rejected) < MAX_REPORTED_ROWS:
+                            outcome.rejected.append(row)
+                        continue
+                    provenance = {
+                        "source_org": organisation,
+                        "import_batch": batch.public_id,
+                        "source_row": number,
+                        "source_file_sha256": outcome.sha256,
+                        "external_id": row.external_id,
+                    }
+                    drafts.append((row.clean_facts, row.clean_decision, row.person, provenance))
+                if drafts and not outcome.rows_rejected:
+                    case_register_checked_many(
+                        actor=actor, organisation=organisation, drafts=drafts, source=label
                     )
-                    outcome.records_created += 1
+                    outcome.records_created += len(drafts)
                 if progress is not None:
                     progress(len(chunk))
+            if outcome.rows_total == 0:
+                raise Refused(_("The file has a header row but no data rows."))
+            if outcome.rows_rejected:
+                raise _Rejected
             batch.rows_total = outcome.rows_total
             batch.rows_skipped = outcome.rows_skipped
             batch.records_created = outcome.records_created
@@ -342,7 +374,10 @@ def _commit_pass(
                 organisation=organisation,
                 data=_counts(outcome),
             )
-    except Invalid as exc:
+    except _Rejected:
+        outcome.records_created = 0
+        return
+    except (Invalid, CaseError, PersonError) as exc:
         outcome.records_created = 0
         raise Refused(
             _("A row failed validation while importing; nothing was imported (%(error)s).") % {"error": exc}
@@ -426,3 +461,65 @@ def import_mapping_save(
             data={"name": name, "columns": len(mapping)},
         )
     return saved
+
+
+def import_upload_store(
+    *, actor: Any, organisation: Organisation, content: Any, file_name: str, mapping_name: str | None = None
+) -> ImportUpload:
+    """Keep an uploaded file encrypted (``pharos.privacy.files``) and read its header row.
+
+    Refused files raise ``Refused`` and keep nothing. The suggested mapping comes from the
+    saved mapping ``mapping_name`` if given, else from the headers and HXL hashtags; the page
+    lets the person change it column by column.
+    """
+    data = content.read() if hasattr(content, "read") else bytes(content)
+    with reading.plain_copy(data) as path:
+        reading.check_size(path)
+        source = _open(path)
+        sha256 = file_sha256(path)
+    saved = _saved_mapping(organisation, mapping_name) if mapping_name else {}
+    suggested = columns.apply(saved, source.headers, source.hxl)
+    with transaction.atomic():
+        attachment = files.attachment_store(content=data, file_name=file_name)
+        upload = ImportUpload.objects.create(
+            organisation=organisation,
+            attachment=attachment,
+            file_sha256=sha256,
+            headers=source.headers,
+            hxl=source.hxl,
+            suggested=suggested,
+            columns=suggested,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        log.record(
+            "imports.upload.stored",
+            actor=actor,
+            target=upload,
+            organisation=organisation,
+            data={"file_sha256": sha256, "columns": len(source.headers)},
+        )
+    return upload
+
+
+def import_upload_map(*, actor: Any, upload: ImportUpload, mapping: dict[str, str]) -> ImportUpload:
+    """Record the column mapping chosen for an uploaded file (header → HTCDS column or "")."""
+    unknown = {target for target in mapping.values() if target and target not in columns.TARGETS}
+    if unknown:
+        raise ImportError_(
+            _("Unknown fields in the mapping: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        locked = ImportUpload.objects.unscoped(
+            "the caller looked the upload up in its scope"
+        ).select_for_update()
+        upload = locked.get(pk=upload.pk)
+        upload.columns = {header: mapping.get(header, "") for header in upload.headers}
+        upload.save(update_fields=["columns"])
+        log.record(
+            "imports.upload.mapped",
+            actor=actor,
+            target=upload,
+            organisation=upload.organisation,
+            data={"mapped": sum(1 for target in upload.columns.values() if target)},
+        )
+    return upload

@@ -56,3 +56,28 @@ class ImportBatch(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+
+class ImportUpload(OrganisationOwned):
+    """A file uploaded on the import page, kept encrypted while its columns are mapped and it
+    is checked and imported by background jobs. Only its column headers are in clear."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attachment = models.ForeignKey(
+        "privacy.EncryptedAttachment", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    headers = models.JSONField(default=list)
+    hxl = models.JSONField(default=list)
+    suggested = models.JSONField(default=dict)
+    columns = models.JSONField(_("columns"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.public_id)

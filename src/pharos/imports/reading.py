@@ -8,29 +8,32 @@ act on) instead of a traceback. What is checked before any row is read:
   read from the zip directory *before* the archive is opened by the spreadsheet reader, and
   an archive over ``PHAROS_IMPORT_MAX_UNCOMPRESSED`` in total, or a member compressed more
   than ``MAX_RATIO`` times (a zip bomb), is refused. XML members that declare a DTD
-  (``<!DOCTYPE``/``<!ENTITY``, the "billion laughs") are refused outright; calamine would not
-  expand the entities anyway (the tests prove both);
+  (``<!DOCTYPE``/``<!ENTITY``, the "billion laughs") are refused outright, and the ODS
+  parser refuses a declaration anywhere (the tests prove both);
 - **CSV encoding** is decided from the first 64 KiB, in this order: UTF-8 (a byte-order mark
   is dropped), then Windows-1251 when the non-ASCII bytes come in runs (Cyrillic words),
   then Latin-1 (isolated accented letters). A NUL byte means a binary file, and a file that
   starts as UTF-8 but breaks later is refused as a broken encoding rather than read as
   mojibake. The delimiter (``,`` ``;`` tab ``|``) is found with ``csv.Sniffer``.
 
-Cells are never evaluated: a spreadsheet's formula is read as its cached value by calamine,
+Spreadsheets stream (``pharos.imports.sheets``: openpyxl read-only for XLSX, expat for ODS).
+Cells are never evaluated: a spreadsheet's formula is read as its cached value,
 and text starting with ``=``, ``+``, ``-`` or ``@`` is flagged by the validation step.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
-import datetime
 import io
+import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Final
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -123,15 +126,24 @@ def check_archive(path: Path) -> None:
             elif member.filename == "content.xml":
                 _check_repeats(archive, member)
         for member in archive.infolist():
-            if not member.filename.endswith(".xml"):
-                continue
-            with archive.open(member) as handle:
-                head = handle.read(4096).upper()
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            if member.filename.endswith((".xml", ".rels")) and _declares_entities(archive, member):
                 raise Refused(
                     _("The spreadsheet declares XML entities (%(part)s); such files are refused.")
                     % {"part": member.filename}
                 )
+
+
+def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """A DTD anywhere in the part: a long comment before it must not hide it from the check
+    (XML text cannot hold a raw ``<!``, so a match outside comments and CDATA is markup)."""
+    tail = b""
+    with archive.open(member) as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            text = tail + block.upper()
+            if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+                return True
+            tail = text[-16:]
+    return False
 
 
 def _column_number(letters: bytes) -> int:
@@ -256,42 +268,46 @@ def csv_rows(path: Path) -> Iterator[list[str]]:
 # --- spreadsheets ---------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def sheet_rows(path: Path) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
+    """XLSX and ODS rows, streamed (``pharos.imports.sheets``): memory stays bounded."""
+    from pharos.imports import sheets
 
     check_archive(path)
+    stream = sheets.ods_rows(path) if kind_of(path) == "ods" else sheets.xlsx_rows(path)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
-    try:
-        for row in rows:
-            yield [_cell(v) for v in row]
+        yield from stream
     except Refused:
         raise
-    except Exception as exc:
+    except sheets.SheetError as exc:
+        raise Refused(str(exc)) from exc
+    except Exception as exc:  # the readers raise their own error types for damaged files
         raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+
+
+@contextlib.contextmanager
+def plain_copy(data: bytes) -> Iterator[Path]:
+    """``data`` in a file only this process's user can read, removed on leaving the block.
+
+    The readers need a path (zip archives are read by seeking). The copy lives only while
+    the file is read; the kept copy is the encrypted one (``ImportUpload``).
+    """
+    with tempfile.TemporaryDirectory(prefix="pharos-import-") as folder:
+        path = Path(folder) / "upload"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        yield path
 
 
 def rows(path: Path) -> Iterator[list[str]]:
     """Every row of the file's first sheet, as text, after the checks above."""
     check_size(path)
+    # XLSForm submissions (ODK Central, KoboToolbox; CSV or JSON) are read as HTCDS rows.
+    from pharos.imports import submissions  # it reads through this module: imported late
+
+    converted = submissions.rows(path)
+    if converted is not None:
+        return converted
     if kind_of(path) == "csv":
         return csv_rows(path)
     return sheet_rows(path)

@@ -87,6 +87,9 @@ class Row:
     decision: dict[str, Any] = field(default_factory=dict)
     person: dict[str, Any] = field(default_factory=dict)
     external_id: str = ""
+    # What the case rules returned for the facts and the decision: what is stored, as is.
+    clean_facts: dict[str, Any] = field(default_factory=dict)
+    clean_decision: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -186,9 +189,9 @@ def convert(number: int, cells: Mapping[str, str], vocabulary: Vocabulary) -> Ro
         or DEFAULT_DECISION_ORG_TYPE,
         "decided_on": registered,
     }
-    _clean, found = validation.check_case(facts, vocabulary=vocabulary)
+    row.clean_facts, found = validation.check_case(facts, vocabulary=vocabulary)
     row.problems.extend(found)
-    _clean, found = validation.check_decision(decision, vocabulary=vocabulary)
+    row.clean_decision, found = validation.check_decision(decision, vocabulary=vocabulary)
     # The decision date is the registration date: say it once, on the registration column.
     row.problems.extend(p for p in found if p.field != "decided_on")
     row.person = _person(cells, vocabulary, row.problems)

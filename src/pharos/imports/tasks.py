@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pharos.imports import actions
+from pharos.imports import actions, queries, reading
 from pharos.jobs.models import Job
 from pharos.jobs.registry import job_kind
-from pharos.jobs.runner import Reporter
+from pharos.jobs.runner import JobError, Reporter
+from pharos.privacy import files
 from pharos.tenancy.models import Organisation
 
 # The outcome of jobs run in this process (the command line), by job id, so the command can
@@ -24,15 +28,22 @@ def import_file(job: Job, reporter: Reporter) -> dict[str, Any]:
     params = job.params
     organisation = Organisation.objects.get(pk=params["organisation"])
     reporter.total(None)
-    outcome = actions.import_file(
-        actor=reporter.actor,
-        organisation=organisation,
-        path=Path(params["path"]),
-        file_name=params.get("file_name", ""),
-        mapping_name=params.get("mapping") or None,
-        dry_run=bool(params.get("dry_run")),
-        progress=reporter.advance,
-    )
+    with _file_of(job) as (path, file_name):
+        # The import runs in one transaction: its progress goes around it (pharos.jobs.live).
+        reporter.outside = True
+        try:
+            outcome = actions.import_file(
+                actor=reporter.actor,
+                organisation=organisation,
+                path=path,
+                file_name=file_name,
+                mapping_name=params.get("mapping") or None,
+                dry_run=bool(params.get("dry_run")),
+                progress=reporter.advance,
+                columns_given=params.get("columns"),
+            )
+        finally:
+            reporter.outside = False
     if params.get("keep_outcome"):  # only the command line, which pops it right away
         OUTCOMES[job.pk] = outcome
     return {
@@ -44,3 +55,17 @@ def import_file(job: Job, reporter: Reporter) -> dict[str, Any]:
         "skipped": outcome.rows_skipped,
         "created": outcome.records_created,
     }
+
+
+@contextlib.contextmanager
+def _file_of(job: Job) -> Iterator[tuple[Path, str]]:
+    """The file to import and its name: a path given on the command line, or a page's
+    encrypted upload (its name is encrypted too, so it is not in the job's params)."""
+    if "upload" not in job.params:
+        yield Path(job.params["path"]), job.params.get("file_name", "")
+        return
+    upload = queries.get_upload_of_job(job)
+    if upload is None or upload.attachment is None:
+        raise JobError(gettext("The uploaded file is no longer there; upload it again."))
+    with reading.plain_copy(files.attachment_read(upload.attachment)) as path:
+        yield path, upload.attachment.file_name or ""

@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from pharos.audit import log
 from pharos.core import context
-from pharos.jobs import registry
+from pharos.jobs import live, liveness, registry
 from pharos.jobs.models import Job, JobLogLine, JobStatus
 from pharos.tenancy import access
 from pharos.tenancy.models import Organisation
@@ -81,21 +82,55 @@ def _enqueue(pk: int, public_id: str) -> None:
 def job_begin(*, job: Job) -> bool:
     """Mark a queued job running; False if it already ran or is running (do nothing then)."""
     now = timezone.now()
+    runner = liveness.this_runner()
     claimed = (
-        _jobs().filter(pk=job.pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=now)
+        _jobs()
+        .filter(pk=job.pk, status=JobStatus.QUEUED)
+        .update(status=JobStatus.RUNNING, started_at=now, runner=runner)
     )
     if claimed:
         job.status = JobStatus.RUNNING
         job.started_at = now
+        job.runner = runner
     return bool(claimed)
 
 
-def job_progress(*, job: Job, done: int, total: int | None) -> Job:
-    """Record how far a running job has come (the runner throttles these calls)."""
-    _jobs().filter(pk=job.pk).update(progress_done=done, progress_total=total)
+def job_progress(*, job: Job, done: int, total: int | None, outside: bool = False) -> Job:
+    """Record how far a running job has come (the runner throttles these calls).
+
+    ``outside``: the job's work is inside one long transaction (an import, all or nothing),
+    where an UPDATE would stay invisible until the end and, on PostgreSQL, lock the job row.
+    The progress then goes where pages can read it at once (``pharos.jobs.live``); the row
+    gets the final figures when the job ends.
+    """
     job.progress_done = done
     job.progress_total = total
+    if outside:
+        live.write(job, done=done, total=total)
+        return job
+    _jobs().filter(pk=job.pk).update(progress_done=done, progress_total=total)
     return job
+
+
+STALE_ERROR = gettext_noop(
+    "The process running this job stopped before it finished (it was killed or the machine "
+    "restarted). Nothing it was doing in one transaction was kept; start it again."
+)
+
+
+def job_fail_stale() -> int:
+    """Mark failed every running job whose process on this host no longer exists; how many."""
+    running = _jobs().filter(status=JobStatus.RUNNING).exclude(runner="").only("pk", "runner")
+    failed = 0
+    for candidate in running:
+        if not liveness.is_gone(candidate.runner):
+            continue
+        job = _jobs().select_related("created_by", "organisation").get(pk=candidate.pk)
+        job.progress_done, job.progress_total = live.read(job, job.progress_done, job.progress_total)
+        with translation.override(getattr(job.created_by, "preferred_language", "") or None):
+            _end(job, JobStatus.FAILED, result={}, error=gettext(STALE_ERROR))
+        failed += job.status == JobStatus.FAILED
+    return failed
 
 
 def job_log(
@@ -138,6 +173,7 @@ def _end(job: Job, status: str, *, result: dict[str, Any], error: str) -> Job:
             )
             return job
         job.status, job.result, job.error, job.finished_at = status, result, error, now
+        transaction.on_commit(lambda: live.forget(job))
         log.record(
             "jobs.job.finished",
             actor=job.created_by,

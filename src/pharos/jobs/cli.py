@@ -17,6 +17,7 @@ def run_in_foreground(
     kind: str, params: dict[str, Any], actor: Any = None, *, stream: TextIO | None = None
 ) -> Job:
     """Create a system job of ``kind`` and run it in this process; returns the finished Job."""
+    actions.job_fail_stale()  # an earlier run killed hard must not stay "running"
     job = actions.job_start(actor=actor, kind=kind, params=params, organisation=None, enqueue=False)
     bar = ProgressBar(stream, label=registry.label(kind))
     try:

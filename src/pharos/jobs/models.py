@@ -43,6 +43,9 @@ class Job(models.Model):
     task_result_id = models.CharField(max_length=64, blank=True)
     # The request that started the job: its audit entries and log lines carry the same id.
     request_id = models.CharField(max_length=64, blank=True)
+    # "host:pid:process start" of the process running it, so a job whose process was killed
+    # (kill -9, power loss) is found and marked failed instead of staying "running".
+    runner = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

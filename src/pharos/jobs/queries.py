@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from pharos.jobs.models import Job, JobLogLine
+from pharos.jobs import live
+from pharos.jobs.models import Job, JobLogLine, JobStatus
 
 LOG_LINES_SHOWN = 500
 
@@ -24,9 +25,12 @@ def jobs_visible_to(user: Any, capability: str = "jobs.view") -> QuerySet[Job]:
 def get_job_for_user(user: Any, public_id: uuid.UUID | str, capability: str = "jobs.view") -> Job:
     """One job, or 404 for both "no such job" and "not yours"."""
     try:
-        return jobs_visible_to(user, capability).get(public_id=public_id)
+        job = jobs_visible_to(user, capability).get(public_id=public_id)
     except (Job.DoesNotExist, ValueError) as exc:
         raise Http404("No such job") from exc
+    if job.status == JobStatus.RUNNING:
+        job.progress_done, job.progress_total = live.read(job, job.progress_done, job.progress_total)
+    return job
 
 
 def log_lines(job: Job, limit: int = LOG_LINES_SHOWN) -> list[JobLogLine]:

@@ -67,6 +67,8 @@ class Reporter:
         self.min_interval = min_interval
         self._clock = clock
         self._written_at: float | None = None
+        # Set while the job's work runs inside one long transaction (see jobs.live).
+        self.outside = False
 
     def total(self, count: int | None) -> None:
         """How much work there is (None when unknown)."""
@@ -92,7 +94,7 @@ class Reporter:
             listener.message(line.text)
 
     def flush(self) -> None:
-        actions.job_progress(job=self.job, done=self.done, total=self.count)
+        actions.job_progress(job=self.job, done=self.done, total=self.count, outside=self.outside)
         self._written_at = self._clock()
 
 

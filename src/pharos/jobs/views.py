@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pharos.core.declare import access
-from pharos.jobs import queries
+from pharos.jobs import actions, queries
 from pharos.tenancy import access as tenancy_access
 
 PAGE_SIZE = 50
@@ -19,6 +19,7 @@ PAGE_SIZE = 50
 @access("jobs.view")
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
+    actions.job_fail_stale()  # a job whose process was killed must not show "running" forever
     page = Paginator(queries.jobs_visible_to(request.user, "jobs.view"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -43,5 +44,6 @@ def job_progress(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _context(request: HttpRequest, public_id: uuid.UUID) -> dict[str, object]:
+    actions.job_fail_stale()
     job = queries.get_job_for_user(request.user, public_id, "jobs.view")
     return {"job": job, "log_lines": queries.log_lines(job)}

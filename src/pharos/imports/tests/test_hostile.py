@@ -105,20 +105,36 @@ def test_xml_entities_in_a_spreadsheet_are_refused(cast, tmp_path):
     assert nothing_changed(cast)
 
 
-def test_calamine_itself_does_not_expand_xml_entities(tmp_path):
-    """Defence in depth: even past our DTD check, the reader would not expand the entities."""
+def test_a_dtd_hidden_behind_a_long_comment_is_still_refused(cast, tmp_path):
+    """The check reads each XML part to its end, not only its first bytes."""
     book = Workbook()
-    book.active.append(["a", "BOOM"])
+    book.active.append(["vic_TraffickingStatus", "prs_FirstName"])
+    book.active.append(["ActualVictim", "BOOM"])
     plain = tmp_path / "plain.xlsx"
     book.save(plain)
-    path = _with_entities(plain, tmp_path / "laughs.xlsx")
-    from python_calamine import CalamineWorkbook
+    hidden = tmp_path / "hidden.xlsx"
+    laughs = _with_entities(plain, tmp_path / "laughs.xlsx")
+    with zipfile.ZipFile(laughs) as src, zipfile.ZipFile(hidden, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if b"<!DOCTYPE" in data:
+                data = data.replace(b"?><!DOCTYPE", b"?><!--" + b" padding" * 2000 + b"--><!DOCTYPE", 1)
+            dst.writestr(item, data)
+    assert "XML entities" in run(cast, hidden).refused
+    assert nothing_changed(cast)
 
-    try:
-        cells = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    except Exception:  # refusing to parse is also safe
-        return
-    assert all(len(str(v)) < 1000 for row in cells for v in row)
+
+def test_the_ods_reader_itself_refuses_a_dtd(tmp_path):
+    """Defence in depth: past the archive check, the streaming ODS parser still refuses a DTD."""
+    from pharos.imports import sheets
+
+    path = ods(tmp_path / "f.ods", f"<table:table-row>{_cell('&lol3;')}</table:table-row>")
+    with zipfile.ZipFile(path) as src:
+        content = src.read("content.xml").decode()
+    with zipfile.ZipFile(path, "w") as dst:
+        dst.writestr("content.xml", _LAUGHS + content[content.index("?>") + 2 :])
+    with pytest.raises(sheets.SheetError):
+        list(sheets.ods_rows(path))
 
 
 def test_a_damaged_spreadsheet_is_refused(cast, tmp_path):

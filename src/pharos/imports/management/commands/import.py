@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pharos.imports import actions, report, tasks
 from pharos.imports.models import ImportBatch
 from pharos.jobs.cli import run_in_foreground
+from pharos.research import cli as research_cli
 from pharos.tenancy.models import Organisation
 
 SHOWN = 50  # rejected cells printed; the report has them all
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--save-mapping", help="Save the mapping used under this name.")
         parser.add_argument("--dry-run", action="store_true", help="Check only; change nothing.")
         parser.add_argument("--report", help="Write the rejected rows, annotated, to this XLSX file.")
+        parser.add_argument(
+            "--layout",
+            choices=["ctdc-global", "ctdc-vp"],
+            help="Load as a research dataset of this CTDC layout (detected from the header otherwise).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         target = options["target"]
@@ -51,6 +57,9 @@ class Command(BaseCommand):
         path = Path(target[0])
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
+        if research_cli.wants(path, options.get("layout")):  # CTDC layouts: research datasets
+            research_cli.load(self, path, organisation, options)
+            return
         params = {
             "organisation": organisation.pk,
             "path": str(path.resolve()),
