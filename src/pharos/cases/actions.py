@@ -23,6 +23,7 @@ from pharos.cases import validation
 from pharos.cases.fields import held_codes
 from pharos.cases.models import (
     STAGE_ORDER,
+    CaseState,
     Defendant,
     Outcome,
     PerpetratorAccount,
@@ -49,6 +50,15 @@ PROCEEDING_FIELDS = (*validation.PROCEEDING_RULES, "stage")
 
 class CaseError(ValueError):
     """A write was refused for a reason other than a field's value (the message says why)."""
+
+
+def refuse_if_closed(case: VictimCase) -> None:
+    """Closed cases are read-only (pharos.casework reopens them): refuse any other write.
+
+    Call with the case row locked (or just read inside the writing transaction).
+    """
+    if case.state == CaseState.CLOSED:
+        raise CaseError(_("This case is closed; reopen it before changing it."))
 
 
 def _acting_organisation(actor: Any, fallback: Organisation) -> Organisation:
@@ -215,6 +225,94 @@ def case_register(
     return case
 
 
+def _next_references(organisation: Organisation, kind: str, count: int) -> list[str]:
+    """``count`` consecutive references, reserved with one UPDATE of the row-locked counter."""
+    year = timezone.localdate().year
+    counter, _created = ReferenceCounter.objects.get_or_create(
+        organisation=organisation, kind=kind, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
+    last = ReferenceCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    prefix = f"{organisation.country.code}-{organisation.code.upper()}-{kind}-{year}"
+    return [f"{prefix}-{number:05d}" for number in range(last - count + 1, last + 1)]
+
+
+def case_register_checked_many(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    drafts: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]],
+    source: str = "",
+) -> list[VictimCase]:
+    """Open many cases at once, each for a new person: an import's batch of rows.
+
+    Each draft is ``(values, decision, person, provenance)`` where ``values`` and
+    ``decision`` are the **clean** values ``validation.check_case`` and
+    ``validation.check_decision`` returned without problems (the import checks every row
+    with them and keeps what they return, so rows are not validated twice), ``person`` holds
+    ``person_register``'s arguments. One INSERT per table, and one audit entry per call
+    (count, first and last reference, ``source``) besides the persons' own; every case
+    keeps its provenance (source organisation, file, batch, row).
+    """
+    if not drafts:
+        return []
+    from pharos.persons.actions import person_register_many
+
+    user = _user(actor)
+    rows: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+    for values, decision, _person, provenance in drafts:
+        clean = _normalise({k: v for k, v in values.items() if k in CASE_FIELDS}, VictimCase)
+        first = {"decision_org": None, "note": None, **decision}
+        unknown = (set(values) - set(CASE_FIELDS)) | (
+            set(first) - set(validation.DECISION_RULES) - {"decision_org"}
+        )
+        if unknown:
+            raise CaseError(f"{sorted(unknown)} are not fields of a victim case that can be set.")
+        rows.append((clean, first, _provenance(provenance)))
+    with transaction.atomic():
+        persons = person_register_many(
+            actor=actor, organisation=organisation, persons=[d[2] for d in drafts], source=source
+        )
+        references = _next_references(organisation, "VC", len(rows))
+        cases = VictimCase.objects.bulk_create(
+            [
+                VictimCase(
+                    organisation=organisation,
+                    reference=reference,
+                    person=person,
+                    trafficking_status=first["status"],
+                    status_decision_org_type=first["decision_org_type"],
+                    status_decision_org=first["decision_org"],
+                    status_decided_on=first["decided_on"],
+                    created_by=user,
+                    **clean,
+                    **prov,
+                )
+                for reference, person, (clean, first, prov) in zip(references, persons, rows, strict=True)
+            ]
+        )
+        StatusDecision.objects.bulk_create(
+            [
+                StatusDecision(
+                    organisation=organisation,
+                    case=case,
+                    recorded_by=user,
+                    **first,
+                    **{k: v for k, v in prov.items() if k != "external_id"},
+                )
+                for case, (_clean, first, prov) in zip(cases, rows, strict=True)
+            ]
+        )
+        log.record(
+            "cases.case.created_many",
+            actor=actor,
+            organisation=_acting_organisation(actor, organisation),
+            target_key=("cases.victimcase", references[0][:64]),
+            data={"count": len(cases), "first": references[0], "last": references[-1], "source": source},
+        )
+    return cases
+
+
 def case_change(
     *, actor: Any, case: VictimCase, changes: Mapping[str, Any], vocabulary: Vocabulary | None = None
 ) -> list[str]:
@@ -227,6 +325,7 @@ def case_change(
     problems: list[Problem] = []
     with transaction.atomic():
         locked = VictimCase.objects.unscoped(_LOCK_REASON).select_for_update().get(pk=case.pk)
+        refuse_if_closed(locked)
         current = {name: getattr(locked, name) for name in validation.CASE_RULES}
         merged = {**current, **changes}
         values = _case_values(merged, vocab, problems, keep=held_codes(locked), complete=False)
@@ -270,6 +369,7 @@ def case_status_decide(
     prov = _provenance(provenance)
     with transaction.atomic():
         locked = VictimCase.objects.unscoped(_LOCK_REASON).select_for_update().get(pk=case.pk)
+        refuse_if_closed(locked)
         same = StatusDecision.objects.unscoped(_LOCK_REASON).filter(
             case=locked,
             status=values["status"],
@@ -330,6 +430,7 @@ def event_add(
     _raise_if(problems)
     prov = _provenance(provenance)
     with transaction.atomic():
+        refuse_if_closed(VictimCase.objects.unscoped(_LOCK_REASON).select_for_update().get(pk=case.pk))
         event = TraffickingEvent.objects.create(
             organisation=case.organisation,
             case=case,
@@ -366,6 +467,7 @@ def perpetrator_account_add(
     _raise_if(problems)
     prov = _provenance(provenance)
     with transaction.atomic():
+        refuse_if_closed(VictimCase.objects.unscoped(_LOCK_REASON).select_for_update().get(pk=case.pk))
         account = PerpetratorAccount.objects.create(
             organisation=case.organisation,
             case=case,

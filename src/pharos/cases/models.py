@@ -95,6 +95,14 @@ class ReferenceCounter(models.Model):
 # --- victim side ---------------------------------------------------------------------------------
 
 
+class CaseState(models.TextChoices):
+    """Where a case is in its life: worked on, waiting for a supervisor to approve closure, closed."""
+
+    OPEN = "open", _("Open")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSED = "closed", _("Closed")
+
+
 class VictimCase(Provenance, OrganisationOwned):
     """One person's case as an organisation identified or assists them (HTCDS ``vic_`` fields).
 
@@ -165,6 +173,22 @@ class VictimCase(Provenance, OrganisationOwned):
     recruitment_methods = CodesField(_("methods of recruitment"), list_key=RECRUITMENT_METHOD)
     recruiter_relationships = CodesField(_("relationship to the recruiter"), list_key=RECRUITER_RELATIONSHIP)
     notes = EncryptedTextField(_("notes"), null=True, blank=True)
+    # Case work (pharos.casework): who holds the case, and whether it is open or closed.
+    # Changed only through pharos.casework.actions (assign, transfer, close, reopen, erase).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case worker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("case state"), max_length=20, choices=CaseState.choices, default=CaseState.OPEN
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=40, blank=True)
+    personal_data_erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,6 +200,8 @@ class VictimCase(Provenance, OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "-registered_on"], name="case_org_registered_idx"),
             models.Index(fields=["organisation", "trafficking_status"], name="case_org_status_idx"),
+            models.Index(fields=["organisation", "assigned_to", "state"], name="case_org_worker_idx"),
+            models.Index(fields=["state", "closed_on"], name="case_state_closed_idx"),
         ]
         constraints = [_external_id_once("case_external_id_once")]
         verbose_name = _("victim case")

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -125,7 +126,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("Victim case %(reference)s was opened.") % {"reference": case.reference}
                 )
-                return redirect("cases:detail", public_id=case.public_id)
+                from pharos.referrals.views import duplicate_redirect
+
+                detail = reverse("cases:detail", args=[case.public_id])
+                warned = duplicate_redirect(request, case.person, detail) if person is None else None
+                return warned or redirect(detail)
     return render(request, "cases/form.html", {"form": form, "person_form": person_form, "case": None})
 
 

@@ -76,14 +76,19 @@ def search_persons(user: Any, text: str, capability: str = "persons.view") -> Qu
         return visible
     # Only text shaped like a reference reaches SQL as such: a name or an identity number
     # typed here must not end up in a query (nor in a database log), only its digest.
+    # Every branch is an index look-up so PostgreSQL can OR bitmaps instead of scanning the
+    # organisation's persons (bench/caseload): references are issued in upper case, so the
+    # typed text and its upper case are matched exactly (not UPPER(reference), which no
+    # index serves), and the name keys are read first, as a short list of ids.
     condition = Q(pk__in=[])
     if REFERENCE.match(text):
-        condition |= Q(reference__iexact=text)
+        condition |= Q(reference__in=list(dict.fromkeys((text, text.upper()))))
     elif REFERENCE_TAIL.match(text):
         condition |= Q(reference__endswith=f"-{text}")
     digest = name_digest(text)
     if digest:
-        condition |= Q(pk__in=PersonNameKey.objects.filter(digest=digest).values("person_id"))
+        named = list(PersonNameKey.objects.filter(digest=digest).values_list("person_id", flat=True))
+        condition |= Q(pk__in=named)
     identity = Person._meta.get_field("identity_index").lookup_value(text)  # type: ignore[union-attr]
     if identity:
         condition |= Q(identity_index=identity)

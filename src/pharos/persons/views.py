@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -63,7 +64,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
             actor=request.user, organisation=membership.organisation, **form.changes()
         )
         messages.success(request, _("Person %(reference)s was registered.") % {"reference": person.reference})
-        return redirect("persons:detail", public_id=person.public_id)
+        from pharos.referrals.views import duplicate_redirect
+
+        detail = reverse("persons:detail", args=[person.public_id])
+        return duplicate_redirect(request, person, detail) or redirect(detail)
     return render(request, "persons/form.html", {"form": form, "person": None})
 
 
