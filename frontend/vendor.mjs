@@ -53,6 +53,43 @@ const PACKAGES = [
       ["LICENSE", "LICENSE"],
     ],
   },
+  // Charts (pharos.statistics dashboards): Vega-Lite specs compiled and rendered by Vega in the
+  // browser. The CSP has no 'unsafe-eval', so Vega runs its expressions through
+  // vega-interpreter (its ES module is wrapped below into a plain script over the vega global).
+  { pkg: "vega", dir: "vega", files: [["build/vega.min.js", "vega.min.js"], ["LICENSE", "LICENSE"]] },
+  {
+    pkg: "vega-lite",
+    dir: "vega-lite",
+    files: [
+      ["build/vega-lite.min.js", "vega-lite.min.js"],
+      ["LICENSE", "LICENSE"],
+    ],
+  },
+  {
+    pkg: "vega-embed",
+    dir: "vega-embed",
+    files: [
+      ["build/vega-embed.min.js", "vega-embed.min.js"],
+      ["LICENSE", "LICENSE"],
+    ],
+  },
+  {
+    pkg: "vega-interpreter",
+    dir: "vega-interpreter",
+    files: [
+      ["build/vega-interpreter.js", "vega-interpreter.js"],
+      ["LICENSE", "LICENSE"],
+    ],
+  },
+  {
+    // Natural Earth 1:50m country boundaries as TopoJSON; includes Kosovo (no ISO numeric id).
+    pkg: "world-atlas",
+    dir: "world-atlas",
+    files: [
+      ["countries-50m.json", "countries-50m.json"],
+      ["LICENSE", "LICENSE"],
+    ],
+  },
   ...FONTS.map((font) => ({
     pkg: font.pkg,
     dir: font.prefix,
@@ -85,6 +122,15 @@ function copy(pkg, source, destination) {
       content = Buffer.from(text.replace(SOURCE_MAP, "\n"), "utf8");
       note = "sourceMappingURL comment removed";
     }
+  }
+  if (pkg === "vega-interpreter" && source.endsWith(".js")) {
+    const text = content.toString("utf8");
+    const wrapped = text
+      .replace(/^import \{([^}]*)\} from 'vega-util';/m, "const {$1} = globalThis.vega;")
+      .replace(/^export \{ expression as expressionInterpreter \};/m, "globalThis.vegaInterpreter = { expressionInterpreter: expression };");
+    if (wrapped === text || /^(import|export) /m.test(wrapped)) throw new Error("vega-interpreter layout changed");
+    content = Buffer.from(`(function () {\n"use strict";\n${wrapped}\n})();\n`, "utf8");
+    note = "ES module wrapped into a script over the vega global";
   }
   mkdirSync(dirname(destination), { recursive: true });
   writeFileSync(destination, content);

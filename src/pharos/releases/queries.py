@@ -1,0 +1,123 @@
+"""Reads of the releases module: an organisation's releases (scoped), the published ones (public),
+and the CTDC-layout rows a release is built from (counts only, never a personal field)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from pharos.releases.models import PrivacyLedger, Release, ReleaseFile, Status
+
+VIEW = "releases.view"
+BUILD = "releases.build"
+REVIEW = "releases.review"
+PUBLISH = "releases.publish"
+DATASET = "ctdc-victims"
+
+
+def releases_visible_to(user: Any, capability: str = VIEW) -> QuerySet[Release]:
+    return Release.objects.visible_to(user, capability).select_related("organisation")  # type: ignore[no-any-return]
+
+
+def get_release_for_user(user: Any, public_id: Any, capability: str = VIEW) -> Release:
+    """One release of the user's organisation; Http404 for one that is missing or not theirs."""
+    try:
+        return releases_visible_to(user, capability).get(public_id=public_id)
+    except (Release.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def published_releases() -> QuerySet[Release]:
+    """Every published release, for the public portal (nothing else ever leaves this query)."""
+    return (  # type: ignore[no-any-return]
+        Release.objects.unscoped("public portal: published releases only")
+        .filter(status=Status.PUBLISHED)
+        .select_related("organisation")
+        .order_by("-published_at")
+    )
+
+
+def get_published_release(public_id: Any) -> Release:
+    try:
+        return published_releases().get(public_id=public_id)
+    except (Release.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def public_file(release: Release, name: str) -> ReleaseFile:
+    try:
+        return release.files.get(name=name, public=True)
+    except ReleaseFile.DoesNotExist:
+        raise Http404 from None
+
+
+def ledger_of(user: Any) -> PrivacyLedger | None:
+    return PrivacyLedger.objects.visible_to(user, VIEW).filter(dataset=DATASET).first()  # type: ignore[no-any-return]
+
+
+def country_codes() -> list[str]:
+    """Every country of the reference table, as the CTDC layout writes it (alpha-3): public data."""
+    from pharos.tenancy.models import Country
+
+    return [alpha3 or code for code, alpha3 in Country.objects.values_list("code", "alpha3")]
+
+
+def citation(release: Release) -> str:
+    """How to cite a release: organisation, title, version, date, identifier and content hash."""
+    day = (release.published_at or release.built_at or release.created_at).date().isoformat()
+    return (
+        f"{release.organisation.name}. {release.title}, version {release.version} ({day}). "
+        f"Pharos statistical release {release.public_id}, SHA-256 {release.content_hash[:16]}."
+    )
+
+
+def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
+    """The organisation's registered victims in the CTDC layout, read with the builder's scope."""
+    from pharos.cases.models import FORMS_OF_EXPLOITATION, VictimCase
+    from pharos.exports import formats
+    from pharos.exports.queries import Mapper, alpha3_codes
+    from pharos.releases.ctdc import CTDC_COLUMNS
+
+    mapper = Mapper()
+    alpha3 = alpha3_codes()
+    cases = (
+        VictimCase.objects.visible_to(user, capability)
+        .select_related("person")
+        .only(
+            "registered_on",
+            "trafficking_status",
+            "age_at_identification",
+            "country_of_exploitation",
+            "means_of_control",
+            "forms_of_exploitation",
+            "labour_sector",
+            "sex_exploitation_types",
+            "recruiter_relationships",
+            "person__gender",
+            "person__citizenships",
+        )
+        .order_by("id")
+    )
+    for case in cases.iterator(chunk_size=2000):
+        if formats._status_counted(case, mapper) is None:
+            continue
+        flags: set[str] = set()
+        flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
+        flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
+        flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
+        flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
+        flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
+        citizenships = case.person.citizenships or []
+        row = dict.fromkeys(CTDC_COLUMNS, "")
+        row["yearOfRegistration"] = str(case.registered_on.year)
+        row["gender"] = mapper(formats.GENDER, case.person.gender, "ctdc") or ""
+        row["ageBroad"] = formats._ctdc_age(case.age_at_identification)
+        row["citizenship"] = alpha3.get(citizenships[0], citizenships[0]) if citizenships else ""
+        country = case.country_of_exploitation or ""
+        row["CountryOfExploitation"] = alpha3.get(country, country)
+        for column in CTDC_COLUMNS[6:]:
+            row[column] = "1" if column in flags else ""
+        yield row

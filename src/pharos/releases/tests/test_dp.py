@@ -1,0 +1,100 @@
+"""DP counts: the budget arithmetic refuses over-spending; releases only use the codebook;
+synthetic records contain no combination absent from the DP aggregates."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from pharos.releases import dp, synthesis, utility
+
+COLUMNS = ("year", "sex", "country", "flagA", "flagB")
+DOMAINS = {
+    "year": ["2020", "2021", "2022"],
+    "sex": ["F", "M"],
+    "country": ["AA", "BB", "CC", "DD"],
+    "flagA": ["1"],
+    "flagB": ["1"],
+}
+
+
+def records(n: int = 3000, seed: int = 4) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        sex = rng.choice("FFM")
+        out.append(
+            {
+                "year": rng.choice(DOMAINS["year"]),
+                "sex": sex,
+                "country": rng.choice(["AA", "AA", "BB", "CC"]),  # DD never occurs
+                "flagA": "1" if (sex == "F") == (rng.random() < 0.7) else "",
+                "flagB": "1" if rng.random() < 0.3 else "",
+            }
+        )
+    return out
+
+
+def test_epsilon_and_rho_convert_both_ways() -> None:
+    rho = dp.rho_for(4.0, 1e-6)
+    assert dp.epsilon_of(rho, 1e-6) == pytest.approx(4.0, rel=1e-6)
+    assert dp.rho_for(1.0, 1e-6) < rho < dp.rho_for(12.0, 1e-6)
+
+
+def test_budget_refuses_a_spend_beyond_what_is_left() -> None:
+    budget = dp.Budget(epsilon=4.0, delta=1e-6)
+    budget.spend(dp.rho_for(3.0, 1e-6))
+    with pytest.raises(dp.BudgetExceeded):
+        budget.spend(dp.rho_for(3.0, 1e-6))
+    budget.spend(dp.rho_for(2.0, 1e-6))  # zCDP composes better than adding epsilons: 3 then 2 fits in 4
+    budget.spend(budget.remaining_rho)  # exactly what is left is allowed
+    assert budget.spent_epsilon == pytest.approx(4.0, rel=1e-6)
+    with pytest.raises(dp.BudgetExceeded):
+        budget.spend(1e-6)
+
+
+def test_measurement_uses_the_codebook_and_parents_bound_children() -> None:
+    rows = records()
+    rows.append(
+        {"year": "1999", "sex": "X", "country": "ZZ", "flagA": "", "flagB": ""}
+    )  # outside the codebook
+    aggregates = dp.measure_combinations(
+        rows, COLUMNS, DOMAINS, dp.DpParameters(epsilon=8.0, delta=1e-6, seed=1)
+    )
+    values = {a for combo in aggregates.counts for a in combo}
+    assert all(v in DOMAINS[c] for c, v in values)
+    for combo, n in aggregates.counts.items():
+        for sub in itertools.combinations(combo, len(combo) - 1):
+            if sub:
+                assert sub in aggregates.counts
+                assert aggregates.counts[sub] >= n
+    assert abs(aggregates.records - len(rows)) < 0.1 * len(rows)
+
+
+def test_utility_report_counts_preserved_suppressed_and_fabricated() -> None:
+    truth = {(("a", "1"),): 50, (("b", "1"),): 5, (("a", "1"), ("b", "1")): 12}
+    released = {(("a", "1"),): 45, (("c", "1"),): 20}
+    report = utility.utility_report(truth, released, max_length=2)["lengths"]
+    assert report["1"]["preserved"] == 1
+    assert report["1"]["fabricated"] == 1
+    assert report["1"]["mean_relative_error_reportable"] == pytest.approx(0.1)
+    assert report["2"]["suppressed"] == 1
+    assert report["2"]["mean_relative_error_reportable"] == 1.0
+
+
+def test_synthetic_records_contain_no_combination_absent_from_the_dp_aggregates() -> None:
+    aggregates = dp.measure_combinations(
+        records(), COLUMNS, DOMAINS, dp.DpParameters(epsilon=4.0, delta=1e-6, seed=2)
+    )
+    synthetic = synthesis.synthesize(aggregates, seed=3)
+    assert len(synthetic) == aggregates.records
+    found = dp.true_counts(synthetic, COLUMNS, 3)
+    assert found, "the sampler produced records"
+    absent = [combo for combo in found if combo not in aggregates.counts]
+    assert absent == []
+    # and the synthetic records keep the strong pattern of the data (flag A mostly with F)
+    f_with_a = found.get((("sex", "F"), ("flagA", "1")), 0)
+    m_with_a = found.get((("sex", "M"), ("flagA", "1")), 0)
+    assert f_with_a > m_with_a
