@@ -60,16 +60,24 @@ def _iso(yyyymmdd: str) -> str:
         return ""
 
 
+FEBRL_HEADER = [
+    "record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship",
+    "prs_IdentityNumber", "prs_MailingStreet", "prs_MailingCity", "prs_MailingPostalCode", "prs_MailingState",
+]  # fmt: skip
+
+
 def _write_febrl(frame, path: Path, truth_rows: list[tuple[str, str]]) -> None:
+    """FEBRL's columns under their HTCDS names: the social-security number is the identity
+    number, street number and address lines the mailing street, suburb the city."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            ["record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship"]
-        )
+        writer.writerow(FEBRL_HEADER)
         for rec_id, row in frame.iterrows():
+            street = " ".join(p for p in (row["street_number"], row["address_1"], row["address_2"]) if p)
             writer.writerow(
-                [rec_id, row["given_name"] or "", row["surname"] or "", _iso(row["date_of_birth"]), "", ""]
-            )
+                [rec_id, row["given_name"] or "", row["surname"] or "", _iso(row["date_of_birth"]), "", "",
+                 row["soc_sec_id"], street, row["suburb"], row["postcode"], row["state"]]
+            )  # fmt: skip
             truth_rows.append((rec_id, rec_id.split("-")[1]))
 
 
@@ -178,7 +186,15 @@ def run_splink_default(data: dict, work: Path) -> dict:
 
     quiet_splink()
     con = duckdb.connect()
-    records.load(con, Path(data["all"]), use_context=False)
+    loaded = records.load(con, Path(data["all"]), use_context=False)
+    # The optional fields (FEBRL's identity number and address) with Splink's stock comparisons.
+    stock = {
+        "idnum": cl.LevenshteinAtThresholds("idnum", [1]),
+        "postcode": cl.ExactMatch("postcode"),
+        "street": cl.JaroWinklerAtThresholds("street"),
+        "city": cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+        "state": cl.ExactMatch("state"),
+    }
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -188,8 +204,13 @@ def run_splink_default(data: dict, work: Path) -> dict:
             cl.DateOfBirthComparison("dob", input_is_string=True),
             cl.ExactMatch("gender"),
             cl.ExactMatch("cit"),
+            *(stock[c] for c in loaded.extra),
         ],
-        blocking_rules_to_generate_predictions=[block_on("first", "surname"), block_on("dob")],
+        blocking_rules_to_generate_predictions=[
+            block_on("first", "surname"),
+            block_on("dob"),
+            *([block_on("idnum")] if "idnum" in loaded.extra else []),
+        ],
     )
     linker = Linker(DuckDBAPI(connection=con).register("records"), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
@@ -218,16 +239,22 @@ def run_single_clk(data: dict, work: Path) -> dict:
     from pharos.linkage.engine.dedup import write_clusters
 
     con = duckdb.connect()
-    records.load(con, Path(data["all"]), use_context=False)
-    rows = con.sql("SELECT unique_id, first, surname, dob FROM records ORDER BY unique_id").fetchall()
+    loaded = records.load(con, Path(data["all"]), use_context=False)
+    # The optional fields go into the one filter too (FEBRL's identity number and address).
+    texts = [c for c in ("idnum", "street", "postcode", "city") if c in loaded.extra]
+    rows = con.sql(
+        f"SELECT unique_id, first, surname, dob, {', '.join(['NULL', *texts])} FROM records ORDER BY unique_id"  # noqa: S608
+    ).fetchall()
     encoder = bloom.Encoder(SECRET, "clk", bloom.FieldSpec(bits=1024, k=20), bloom.UNHARDENED)
     items = []
-    for _uid, first, surname, dob in rows:
+    for _uid, first, surname, dob, _none, *others in rows:
         tokens = [f"f{t}" for t in bloom.bigrams(first or "")] + [
             f"s{t}" for t in bloom.bigrams(surname or "")
         ]
         if dob:
             tokens += [f"y{dob[:4]}", f"m{dob[5:7]}", f"d{dob[8:10]}"]
+        for column, value in zip(texts, others, strict=True):
+            tokens += [f"{column}{t}" for t in bloom.bigrams(value or "")] if value else []
         items.append(("", tokens))
     words = bloom.pack_words(encoder.encode(items))
     # Candidate pairs: the same keyed blocks as Pharos PPRL (names or date with a name key).
@@ -238,6 +265,7 @@ def run_single_clk(data: dict, work: Path) -> dict:
         "l.dob = r.dob AND l.first_key = r.first_key",
         "l.dob = r.dob AND l.surname_key = r.surname_key",
         "l.first_key = r.first_key AND l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
+        *(["l.idnum = r.idnum"] if "idnum" in loaded.extra else []),
     ]
     union = " UNION ".join(
         f"SELECT l.unique_id AS lu, r.unique_id AS ru FROM records l JOIN records r ON {j} AND l.unique_id < r.unique_id"  # noqa: S608

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from pharos.linkage.engine import model, records
 from pharos.linkage.engine.clusters import Decision, cluster_edges
@@ -65,7 +66,7 @@ def quiet_splink() -> None:
 
 
 def deduplicate(
-    source: Path,
+    source: Path | pa.Table,
     out: Path | None,
     *,
     tuning: model.Tuning | None = None,
@@ -92,10 +93,12 @@ def deduplicate(
     loaded = records.load(con, source, use_context=use_context)
     result = DedupResult(records=loaded.rows, context=loaded.context)
     clock(f"{loaded.rows:,} records; training the model" + (" (with case context)" if loaded.context else ""))
+    coe_u = model.country_u(con, "records") if loaded.context else 0.05
     if spark is None:
         db_api = DuckDBAPI(connection=con)
-        linker = Linker(db_api.register("records"), model.settings(loaded.context), log_level=None)
-        model.train(linker, tuning=tuning, context=loaded.context, say=clock)
+        settings = model.settings(loaded.context, extra=loaded.extra, coe_u=coe_u)
+        linker = Linker(db_api.register("records"), settings, log_level=None)
+        model.train(linker, tuning=tuning, context=loaded.context, say=clock, extra=loaded.extra)
         clock("scoring candidate pairs")
         predictions = linker.inference.predict(
             threshold_match_probability=tuning.review_low, warning_mode="never"
@@ -107,7 +110,7 @@ def deduplicate(
         )
         predictions.drop_table_from_database_and_remove_from_cache()
     else:
-        _score_on_spark(con, spark, loaded.context, tuning, clock)
+        _score_on_spark(con, spark, loaded, tuning, clock, coe_u)
     result.scored_pairs = con.execute("SELECT count(*) FROM scored").fetchall()[0][0]
     clock(f"{result.scored_pairs:,} pairs at or above {tuning.review_low}; clustering at {tuning.threshold}")
     clustered = cluster_edges(con, "records", "scored", threshold=tuning.threshold, decisions=decisions)
@@ -144,7 +147,12 @@ def write_clusters(con: duckdb.DuckDBPyConnection, out: Path) -> None:
 
 
 def _score_on_spark(
-    con: duckdb.DuckDBPyConnection, spark: Any, context: bool, tuning: model.Tuning, clock: _Clock
+    con: duckdb.DuckDBPyConnection,
+    spark: Any,
+    loaded: records.Loaded,
+    tuning: model.Tuning,
+    clock: _Clock,
+    coe_u: float,
 ) -> None:
     """Train and predict with Splink on Spark; the scored pairs come back as the ``scored`` table."""
     import tempfile
@@ -159,8 +167,9 @@ def _score_on_spark(
         frame = spark.read.parquet(str(path)).cache()
         frame.count()  # read before the folder goes
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-        linker = Linker(db_api.register(frame), model.settings(context, dialect="spark"), log_level=None)
-        model.train(linker, tuning=tuning, context=context, say=clock)
+        settings = model.settings(loaded.context, dialect="spark", extra=loaded.extra, coe_u=coe_u)
+        linker = Linker(db_api.register(frame), settings, log_level=None)
+        model.train(linker, tuning=tuning, context=loaded.context, say=clock, extra=loaded.extra)
         clock("scoring candidate pairs (Spark)")
         predictions = linker.inference.predict(
             threshold_match_probability=tuning.review_low, warning_mode="never"

@@ -107,6 +107,8 @@ def encode(
     )
     if loaded.context:
         columns += ", coe, age"
+    for column in loaded.extra:
+        columns += f", {column}"
     table = con.sql(f"SELECT {columns} FROM records ORDER BY unique_id").to_arrow_table()  # noqa: S608 - fixed columns
     col = {name: table.column(name).to_pylist() for name in table.column_names}
     n = len(col["unique_id"])
@@ -196,6 +198,7 @@ def encode(
             out_columns[b] = pa.array(bloom.keyed_ints(secret, b, halves), pa.int64())
         blocks["bk_fsca"] = [_joined("nc", f, s, c, a) for f, s, c, a in zip(fk, sk, coe, age, strict=True)]
         blocks["bk_sfca"] = [_joined("nc", s, f, c, a) for f, s, c, a in zip(fk, sk, coe, age, strict=True)]
+    _encode_optional(secret, loaded.extra, col, out_columns, blocks, hardening, rng)
     for name, values in blocks.items():
         out_columns[name] = pa.array(bloom.keyed_ints(secret, "block", values), pa.int64())
     meta = {
@@ -205,6 +208,7 @@ def encode(
         "name": asdict(bloom.NAME),
         "date": asdict(bloom.DATE),
         "context": loaded.context,
+        "extra": list(loaded.extra),
     }
     clock("writing the encodings")
     encoded = pa.table(out_columns).replace_schema_metadata({META_KEY: json.dumps(meta).encode()})
@@ -215,6 +219,50 @@ def encode(
             f"[{seconds:7.1f} s] {n:,} records encoded to {out} (name filters {fill:.0%} full before balancing)"
         )
     return EncodeResult(records=n, seconds=seconds, fill=fill, context=loaded.context)
+
+
+# Optional HTCDS person fields (``records.OPTIONAL``): texts that typos reach become Bloom
+# filters (compared by Dice), short codes keyed hashes (compared for equality).
+_FILTERED = {"idnum": bloom.DATE, "street": bloom.NAME}
+_HASHED = ("idnum", "postcode", "city", "state")
+
+
+def _encode_optional(
+    secret: bytes,
+    extra: Sequence[str],
+    col: dict[str, list[Any]],
+    out_columns: dict[str, Any],
+    blocks: dict[str, list[str | None]],
+    hardening: bloom.Hardening,
+    rng: np.random.Generator,
+) -> None:
+    for column, spec in _FILTERED.items():
+        if column not in extra:
+            continue
+        encoder = bloom.Encoder(secret, column, spec, hardening)
+        distinct = sorted({v for v in col[column] if v is not None})
+        index = {v: i for i, v in enumerate(distinct)}
+        rows = encoder.balanced(encoder.encode([("", bloom.bigrams(v)) for v in distinct]))
+        if not distinct:
+            continue
+        which = np.array([index.get(v, -1) if v is not None else -1 for v in col[column]], dtype=np.int64)
+        words = encoder.per_record(rows, which, rng)
+        for w in range(words.shape[1]):
+            out_columns[f"{column}_{w}"] = pa.array(words[:, w])
+        pop = np.bitwise_count(words.view(np.uint64)).sum(axis=1).astype(np.int16)
+        out_columns[f"{column}_pop"] = pa.array(np.where(which < 0, 0, pop))
+    for column in _HASHED:
+        if column in extra:
+            out_columns[f"{column}_h"] = pa.array(bloom.keyed_ints(secret, column, col[column]), pa.int64())
+    fk, sk = col["first_key"], col["surname_key"]
+    if "idnum" in extra:
+        blocks["bk_id"] = [_joined("id", v) for v in col["idnum"]]
+        blocks["bk_idp"] = [_joined("idp", v[:3]) if v else None for v in col["idnum"]]  # EM training only
+    if "postcode" in extra:
+        blocks["bk_pf"] = [_joined("pf", p, f) for p, f in zip(col["postcode"], fk, strict=True)]
+        blocks["bk_ps"] = [_joined("ps", p, s) for p, s in zip(col["postcode"], sk, strict=True)]
+    if "street" in extra:
+        blocks["bk_sy"] = [_joined("sy", s, y) for s, y in zip(col["street"], col["birth_year"], strict=True)]
 
 
 # --- the linkage unit ------------------------------------------------------------------------------
@@ -242,7 +290,7 @@ def _bands(hardening: dict[str, Any]) -> _Bands:
     return _Bands(same=0.88, close=0.72, alike=0.55, date_close=0.4)
 
 
-def _comparisons(meta: dict[str, Any]) -> list[Any]:
+def _comparisons(meta: dict[str, Any], coe_u: float = 0.05) -> list[Any]:
     import splink.comparison_level_library as cll
 
     words = (2 if meta["hardening"]["balance"] else 1) * meta["name"]["bits"] // 64
@@ -256,9 +304,9 @@ def _comparisons(meta: dict[str, Any]) -> list[Any]:
     identity = model._comparison(
         "identity",
         "Names (Dice of encodings) and citizenship",
-        [None, 0.002, 0.7, 0.04, 0.1, 0.01, 0.06, 0.08, 0.03],
+        [None, 0.002, 0.6, 0.1, 0.04, 0.1, 0.01, 0.06, 0.08, 0.03],
         # Salted filters agree only for the same name *and* year: too rare for random pairs.
-        u_start=[None, 1e-7, 1e-6, 1e-7, 1e-7, 1e-7, 1e-5, 1e-4, None],
+        u_start=[None, 1e-7, 1e-6, 1e-6, 1e-7, 1e-7, 1e-7, 1e-5, 1e-4, None],
         levels=[
             cll.CustomLevel(
                 '("fn_pop_l" = 0 AND "sn_pop_l" = 0) OR ("fn_pop_r" = 0 AND "sn_pop_r" = 0)',
@@ -271,8 +319,14 @@ def _comparisons(meta: dict[str, Any]) -> list[Any]:
             cll.CustomLevel(
                 f"{first} >= {b.same} AND {surname} >= {b.same} AND {cit_ok}", label_for_charts="Same names"
             ),
+            # The transliteration keys of both names agree (with the year of birth: the
+            # keyed blocking key, so nothing more leaves the holder than blocking needs).
+            # "Iuliia"/"Yuliya" share few bigrams, so Dice alone puts them far apart.
             cll.CustomLevel(
-                f"{cross1} >= {b.same} AND {cross2} >= {b.same} AND {cit_ok}",
+                f'"bk_fsy_l" = "bk_fsy_r" AND {cit_ok}', label_for_charts="Same names once transliterated"
+            ),
+            cll.CustomLevel(
+                f'({cross1} >= {b.same} AND {cross2} >= {b.same} OR "bk_fsy_l" = "bk_sfy_r") AND {cit_ok}',
                 label_for_charts="Same names, order swapped",
             ),
             cll.CustomLevel(
@@ -316,10 +370,21 @@ def _comparisons(meta: dict[str, Any]) -> list[Any]:
             ],
         ),
         model._exact("gender_h", "Gender", 0.97),
+        *_optional_comparisons(meta),
     ]
     if meta["context"]:
         found += [
-            model._exact("coe_h", "Country of exploitation", 0.95),
+            # As in the plaintext model: u among pairs of the same citizenship (model.country_u).
+            model._comparison(
+                "coe_h",
+                "Country of exploitation",
+                [None, 0.95, 0.05],
+                [
+                    cll.NullLevel("coe_h"),
+                    cll.ExactMatchLevel("coe_h").configure(u_probability=coe_u, fix_u_probability=True),
+                    cll.ElseLevel().configure(u_probability=1 - coe_u, fix_u_probability=True),
+                ],
+            ),
             model._comparison(
                 "age",
                 "Age at identification, where a date of birth is missing",
@@ -340,6 +405,54 @@ def _comparisons(meta: dict[str, Any]) -> list[Any]:
     return found
 
 
+def _optional_comparisons(meta: dict[str, Any]) -> list[Any]:
+    """The optional fields, as ``model._optional`` compares them in clear, on encodings."""
+    import splink.comparison_level_library as cll
+
+    extra = meta.get("extra", [])
+    b = _bands(meta["hardening"])
+    width = 2 if meta["hardening"]["balance"] else 1
+    found: list[Any] = []
+    if "idnum" in extra:
+        dice = _dice("idnum", "idnum", width * bloom.DATE.bits // 64)
+        found.append(
+            model._comparison(
+                "idnum",
+                "Identity number (keyed hash, Dice of encodings)",
+                [None, 0.85, 0.1, 0.05],
+                u_start=[None, 1e-7, 1e-6, None],
+                levels=[
+                    cll.NullLevel("idnum_h"),
+                    cll.ExactMatchLevel("idnum_h"),
+                    cll.CustomLevel(f"{dice} >= {b.date_close}", label_for_charts="Close (typo)"),
+                    cll.ElseLevel(),
+                ],
+            )
+        )
+    if "postcode" in extra:
+        found.append(model._exact("postcode_h", "Postal code", 0.8))
+    if "street" in extra:
+        dice = _dice("street", "street", width * bloom.NAME.bits // 64)
+        found.append(
+            model._comparison(
+                "street",
+                "Street (Dice of encodings)",
+                [None, 0.75, 0.15, 0.1],
+                levels=[
+                    cll.CustomLevel('"street_pop_l" = 0 OR "street_pop_r" = 0').configure(is_null_level=True),
+                    cll.CustomLevel(f"{dice} >= {b.same}", label_for_charts="Same"),
+                    cll.CustomLevel(f"{dice} >= {b.close}", label_for_charts="Close (typo)"),
+                    cll.ElseLevel(),
+                ],
+            )
+        )
+    if "city" in extra:
+        found.append(model._exact("city_h", "City", 0.75))
+    if "state" in extra:
+        found.append(model._exact("state_h", "State or province", 0.9))
+    return found
+
+
 def _blocking(meta: dict[str, Any]) -> list[Any]:
     rules: list[Any] = [
         "l.bk_df = r.bk_df",
@@ -351,6 +464,13 @@ def _blocking(meta: dict[str, Any]) -> list[Any]:
     ]
     if meta["context"]:
         rules += ["l.bk_fsca = r.bk_fsca", "l.bk_fsca = r.bk_sfca"]
+    extra = meta.get("extra", [])
+    if "idnum" in extra:
+        rules.append("l.bk_id = r.bk_id")
+    if "postcode" in extra:
+        rules += ["l.bk_pf = r.bk_pf", "l.bk_ps = r.bk_ps"]
+    if "street" in extra:
+        rules.append("l.bk_sy = r.bk_sy")
     return rules
 
 
@@ -426,11 +546,16 @@ def link(
     if total[0] != total[1]:
         raise records.InputError("a record_id appears twice within one source")
     result = LinkResult(records=int(total[0]))
+    coe_u = (
+        model.country_u(con, "(SELECT cit_h[1] AS c1, coe_h FROM encoded) AS e", "c1", "coe_h")
+        if meta["context"]
+        else 0.05
+    )
     clock(f"{result.records:,} encoded records from {len(paths)} file(s); training the model")
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=_comparisons(meta),
+        comparisons=_comparisons(meta, coe_u),
         blocking_rules_to_generate_predictions=_blocking(meta),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -453,6 +578,14 @@ def link(
         estimate_without_term_frequencies=True,
         max_pairs=tuning.em_pairs,
     )
+    if "idnum" in meta.get("extra", []):
+        clock("estimating m (EM, blocked on the start of the identity number)")
+        training.estimate_parameters_using_expectation_maximisation(
+            # See model.train; naming the encoded identity columns keeps their comparison out.
+            "l.bk_idp = r.bk_idp AND (l.idnum_pop >= 0 OR r.idnum_h IS NULL OR r.idnum_h IS NOT NULL)",
+            estimate_without_term_frequencies=True,
+            max_pairs=tuning.em_pairs,
+        )
     clock("scoring candidate pairs")
     predictions = linker.inference.predict(
         threshold_match_probability=tuning.review_low, warning_mode="never"

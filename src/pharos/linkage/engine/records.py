@@ -4,7 +4,10 @@ Input: CSV, UTF-8, a header row with ``record_id`` and the HTCDS person fields
 ``prs_FirstName, prs_SecondName, prs_Birthdate`` (ISO date), ``prs_Gender,
 prs_Citizenship`` (ISO 3166 alpha-2, ``;`` between several); any value may be empty.
 Optional case context, used when the columns are there: ``vic_CountryOfExploitation``
-and ``vic_AgeAtIdentification`` (see ADR 0007 for why, and for the caveat).
+and ``vic_AgeAtIdentification`` (see ADR 0007 for why, and for the caveat). Optional HTCDS
+person fields, compared when the column is there and holds values: ``prs_IdentityNumber``
+(an identity or travel document number) and the mailing address ``prs_MailingStreet``,
+``prs_MailingCity``, ``prs_MailingPostalCode``, ``prs_MailingState``.
 
 ``load`` validates the file and creates the table ``records`` with one row per input row:
 
@@ -19,6 +22,9 @@ gender          ``F``, ``M`` or the HTCDS code; NULL for unknown
 cit             the citizenships sorted and joined by ``;``; ``cit1`` the first given;
                 ``cits`` the list
 coe, age        country of exploitation and age at identification (context, optional)
+idnum           the identity number, upper case, letters and digits only (optional)
+street, city    the folded street line and city, ``postcode`` letters and digits, ``state``
+                (optional; each only when its column holds values)
 ==============  ===========================================================================
 """
 
@@ -35,6 +41,14 @@ from pharos.linkage.engine import names
 
 REQUIRED = ("record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship")
 CONTEXT = ("vic_CountryOfExploitation", "vic_AgeAtIdentification")
+# Optional HTCDS person fields → the derived column each becomes.
+OPTIONAL = {
+    "prs_IdentityNumber": "idnum",
+    "prs_MailingStreet": "street",
+    "prs_MailingCity": "city",
+    "prs_MailingPostalCode": "postcode",
+    "prs_MailingState": "state",
+}
 _GENDER_UNKNOWN = ("", "nonspecifiedunknown", "unknown", "u", "x")
 
 
@@ -48,6 +62,7 @@ class Loaded:
 
     rows: int
     context: bool
+    extra: tuple[str, ...] = ()  # the derived optional columns that hold values (``OPTIONAL``)
 
 
 def _quote(path: Path) -> str:
@@ -74,7 +89,7 @@ def _raw_relation(con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[
         raise InputError(
             f"{path}: missing column(s) {', '.join(missing)}; the header must name {', '.join(columns)}"
         )
-    wanted = [c for c in (*columns, *CONTEXT) if c in header]
+    wanted = [c for c in (*columns, *CONTEXT, *OPTIONAL) if c in header]
     select = ", ".join(f'nullif(trim("{c}"), \'\') AS "{c}"' for c in wanted)
     try:
         con.execute(
@@ -85,18 +100,31 @@ def _raw_relation(con: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[
         raise InputError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from exc
 
 
-def _check(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def _raw_from_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table, columns: Sequence[str]) -> None:
+    """The ``raw`` table from in-memory rows, as ``_raw_relation`` makes it from a CSV file."""
+    missing = [c for c in columns if c not in table.column_names]
+    if missing:
+        raise InputError(f"the records lack the column(s) {', '.join(missing)}")
+    wanted = [c for c in (*columns, *CONTEXT, *OPTIONAL) if c in table.column_names]
+    select = ", ".join(f'nullif(trim(CAST("{c}" AS VARCHAR)), \'\') AS "{c}"' for c in wanted)
+    con.register("raw_arrow", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {select} FROM raw_arrow")  # noqa: S608 - known column names
+    con.unregister("raw_arrow")
+
+
+def _check(con: duckdb.DuckDBPyConnection, path: Path | pa.Table) -> int:
+    label = str(path) if isinstance(path, Path) else "the records"
     rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     if rows == 0:
-        raise InputError(f"{path}: the file has a header but no records")
+        raise InputError(f"{label}: the file has a header but no records")
     blank = con.execute("SELECT count(*) FROM raw WHERE record_id IS NULL").fetchall()[0][0]
     if blank:
-        raise InputError(f"{path}: {blank:,} row(s) have no record_id")
+        raise InputError(f"{label}: {blank:,} row(s) have no record_id")
     dupes = con.execute(
         "SELECT record_id FROM raw GROUP BY record_id HAVING count(*) > 1 ORDER BY record_id LIMIT 5"
     ).fetchall()
     if dupes:
-        raise InputError(f"{path}: record_id must be unique; repeated: {', '.join(r[0] for r in dupes)}")
+        raise InputError(f"{label}: record_id must be unique; repeated: {', '.join(r[0] for r in dupes)}")
     bad = con.execute(
         """SELECT record_id, prs_Birthdate FROM raw
            WHERE prs_Birthdate IS NOT NULL
@@ -107,7 +135,7 @@ def _check(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     if bad:
         shown = "; ".join(f"{rid}: {value!r}" for rid, value in bad)
         raise InputError(
-            f"{path}: prs_Birthdate must be an ISO date (YYYY-MM-DD) or empty; bad values: {shown}"
+            f"{label}: prs_Birthdate must be an ISO date (YYYY-MM-DD) or empty; bad values: {shown}"
         )
     return int(rows)
 
@@ -127,10 +155,17 @@ def _name_table(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> None:
 
 
 def load(
-    con: duckdb.DuckDBPyConnection, path: Path, *, use_context: bool = True, table: str = "records"
+    con: duckdb.DuckDBPyConnection, path: Path | pa.Table, *, use_context: bool = True, table: str = "records"
 ) -> Loaded:
-    """Validate ``path`` and create ``table`` (see the module docstring); ``InputError`` if unusable."""
-    _raw_relation(con, path, REQUIRED)
+    """Validate ``path`` and create ``table`` (see the module docstring); ``InputError`` if unusable.
+
+    ``path`` may also be an Arrow table with the CSV's columns (as text): a job that decrypts
+    records hands them over in memory, so no plaintext file is ever written.
+    """
+    if isinstance(path, pa.Table):
+        _raw_from_arrow(con, path, REQUIRED)
+    else:
+        _raw_relation(con, path, REQUIRED)
     rows = _check(con, path)
     raw_columns = {r[0] for r in con.execute("DESCRIBE raw").fetchall()}
     context = use_context and all(c in raw_columns for c in CONTEXT)
@@ -140,6 +175,7 @@ def load(
         ).fetchall()[0]
         context = bool(present and present[0] and present[1])
     _name_table(con, ("prs_FirstName", "prs_SecondName"))
+    extra = _optional_present(con, raw_columns)
     unknown = ", ".join(f"'{g}'" for g in _GENDER_UNKNOWN)
     context_sql = (
         """, upper(vic_CountryOfExploitation) AS coe,
@@ -162,6 +198,7 @@ def load(
                    list_filter(list_transform(string_split(upper(coalesce(r.prs_Citizenship, '')), ';'),
                                               lambda x: trim(x)), lambda x: x <> '') AS cit_given
                    {context_sql}
+                   {_optional_sql(extra)}
             FROM raw r
             LEFT JOIN name_forms f ON f.raw = r.prs_FirstName
             LEFT JOIN name_forms s ON s.raw = r.prs_SecondName
@@ -181,4 +218,28 @@ def load(
         """  # noqa: S608 - no user input in the SQL text
     )
     con.execute("DROP TABLE raw")
-    return Loaded(rows=rows, context=context)
+    return Loaded(rows=rows, context=context, extra=extra)
+
+
+def _optional_present(con: duckdb.DuckDBPyConnection, raw_columns: set[str]) -> tuple[str, ...]:
+    """The derived optional columns whose input column is there and holds at least one value."""
+    there = [c for c in OPTIONAL if c in raw_columns]
+    if not there:
+        return ()
+    counts = con.execute(
+        "SELECT " + ", ".join(f'count("{c}")' for c in there) + " FROM raw"  # noqa: S608 - known names
+    ).fetchall()[0]
+    return tuple(OPTIONAL[c] for c, n in zip(there, counts, strict=True) if n)
+
+
+def _optional_sql(extra: Sequence[str]) -> str:
+    """Normalisation of the optional fields: codes keep letters and digits, text is folded
+    like names (``names.fold`` in SQL terms: lower case, accents stripped, single spaces)."""
+    code = "nullif(regexp_replace(upper(r.\"{c}\"), '[^0-9A-Z]', '', 'g'), '')"
+    text = "nullif(trim(regexp_replace(lower(strip_accents(r.\"{c}\")), '[^a-z0-9]+', ' ', 'g')), '')"
+    source = {v: k for k, v in OPTIONAL.items()}
+    parts = []
+    for column in extra:
+        form = code if column in ("idnum", "postcode") else text
+        parts.append(", " + form.format(c=source[column]) + f" AS {column}")
+    return "".join(parts)

@@ -60,7 +60,7 @@ def test_no_identifier_leaves_in_clear(generated: Generated, encoded: dict[str, 
         leaked = [value for value in clear if len(value) >= 4 and value.encode() in data]
         assert leaked == []
         meta = json.loads(raw_meta)
-        assert set(meta) == {"schema", "check", "hardening", "name", "date", "context"}
+        assert set(meta) == {"schema", "check", "hardening", "name", "date", "context", "extra"}
         for column in ("gender_h", "coe_h", "age_h"):
             values = set(table.column(column).to_pylist()) - {None}
             assert all(abs(v) > 10**6 for v in values)  # keyed 64-bit hashes, not codes or ages
@@ -175,3 +175,26 @@ def test_hardening_defeats_the_frequency_attack(tmp_path: Path) -> None:
         )
     assert rates["plain"] > 0.3, rates  # equal names give equal filters: the ranks line up
     assert rates["hardened"] < 0.01, rates
+
+
+def test_identity_number_and_address_are_encoded_not_clear(tmp_path: Path) -> None:
+    """The optional HTCDS fields leave only as filters and keyed hashes, and they link."""
+    header = "record_id,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,prs_Citizenship,prs_IdentityNumber,prs_MailingStreet,prs_MailingCity,prs_MailingPostalCode\n"
+    one = tmp_path / "one.csv"
+    two = tmp_path / "two.csv"
+    one.write_text(
+        header + "a1,Maria,Popescu,1990-03-04,F,RO,AB1234567,12 Strada Florilor,Bucuresti,010101\n",
+        encoding="utf-8",
+    )
+    # Another spelling of both names, no date of birth: the document number says who it is.
+    two.write_text(
+        header + "b1,Mariia,Popesku,,F,RO,AB1234567,12 Strada Florilor,Bucuresti,010101\n", encoding="utf-8"
+    )
+    secret = b"s" * 40
+    for path in (one, two):
+        pprl.encode(path, secret, path.with_suffix(".parquet"), source_name=path.stem)
+        data = path.with_suffix(".parquet").read_bytes()
+        for value in (b"AB1234567", b"Florilor", b"florilor", b"Bucuresti", b"bucuresti", b"010101"):
+            assert value not in data
+    meta = json.loads(pq.read_table(one.with_suffix(".parquet")).schema.metadata[pprl.META_KEY])
+    assert meta["extra"] == ["idnum", "street", "city", "postcode"]

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             default=model.Tuning.threshold,
-            help="Match probability to link (default 0.9).",
+            help="Match probability to link (default 0.6).",
         )
         parser.add_argument(
             "--review", type=Path, help="Also write the uncertain pairs (left,right,probability)."
@@ -49,7 +49,9 @@ class Command(BaseCommand):
         out = check_output(options["out"])
         if not 0 < options["threshold"] <= 1:
             raise CommandError("--threshold must be between 0 and 1")
-        tuning = model.Tuning(threshold=options["threshold"], review_low=min(0.5, options["threshold"]))
+        tuning = model.Tuning(
+            threshold=options["threshold"], review_low=min(model.Tuning.review_low, options["threshold"])
+        )
         decisions = read_decisions(options["decisions"])
         with friendly_errors():
             result = deduplicate(

@@ -80,7 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{encoded.records:,} records of {name} encoded to {out}")
         else:
             out = check_output(options["out"])
-            tuning = model.Tuning(threshold=options["threshold"], review_low=min(0.5, options["threshold"]))
+            tuning = model.Tuning(
+                threshold=options["threshold"], review_low=min(model.Tuning.review_low, options["threshold"])
+            )
             with friendly_errors():
                 result = pprl.link(
                     options["encoded"],
