@@ -43,5 +43,21 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(404, "Not found", "No such resource, or you may not see it.")
 
 
-for _module in ("accounts", "tenancy", "persons", "cases", "audit", "jobs", "exports", "imports"):
+for _module in (
+    "accounts",
+    "tenancy",
+    "persons",
+    "cases",
+    "casework",
+    "audit",
+    "jobs",
+    "exports",
+    "imports",
+    "research",
+    "screening",
+    "assistance",
+    "referrals",
+    "linkage",
+    "releases",
+):
     api.add_router("/", f"pharos.{_module}.api.router")

@@ -105,6 +105,7 @@ USERS = [
         "Ana Caseworker",
         (("mk-safe-harbour", "case_worker"), ("mk-clinic", "service_provider")),
     ),
+    DemoUser("supervisor@mk.demo", "Jana Supervisor", (("mk-safe-harbour", "supervisor"),)),
     DemoUser("police@mk.demo", "Marko Officer", (("mk-police", "law_enforcement"),)),
     DemoUser("prosecutor@mk.demo", "Vesna Prosecutor", (("mk-prosecution", "prosecutor_judge"),)),
     DemoUser("statistician@mk.demo", "Ivan Statistician", (("mk-stats", "statistician"),)),
@@ -296,7 +297,21 @@ def load(*, stdout=None) -> dict[str, int]:
     created["persons"] = _load_persons(orgs)
     created["victim cases"] = _load_cases(orgs)
     created["proceedings"] = _load_justice(orgs)
+    created["population figures"] = _load_population()
     return created
+
+
+def _load_population() -> int:
+    """Census totals for North Macedonia and Albania (sources in the file), for SDG 16.2.2 rates."""
+    from pathlib import Path
+
+    from pharos.statistics.actions import population_upload
+    from pharos.statistics.models import PopulationEstimate
+
+    if PopulationEstimate.objects.exists():
+        return 0
+    path = Path(__file__).resolve().parents[1] / "statistics" / "data" / "demo_population.csv"
+    return population_upload(actor=None, text=path.read_text(encoding="utf-8"))
 
 
 def _load_persons(orgs: dict[str, Organisation]) -> int:

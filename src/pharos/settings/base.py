@@ -36,10 +36,17 @@ INSTALLED_APPS = [
     "pharos.jobs",
     "pharos.persons",
     "pharos.cases",
+    "pharos.casework",
+    "pharos.screening",
+    "pharos.assistance",
+    "pharos.referrals",
     "pharos.exports",
     "pharos.imports",
+    "pharos.research",
     "pharos.standards",
     "pharos.linkage",
+    "pharos.statistics",
+    "pharos.releases",
     "pharos.api",
 ]
 
@@ -226,8 +233,23 @@ PHAROS_BLIND_INDEX_KEY = env_str("PHAROS_BLIND_INDEX_KEY", "")
 # Encrypted attachments are sealed whole in memory; uploads stay in memory as well, so no
 # plaintext temporary file is ever written (pharos.privacy.files).
 PHAROS_ATTACHMENT_MAX_BYTES = env_int("PHAROS_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# How long a break-the-glass opening of another organisation's case lasts (pharos.referrals).
+PHAROS_BREAK_GLASS_HOURS = env_int("PHAROS_BREAK_GLASS_HOURS", 4)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
+# Record linkage (pharos.linkage): the default match probability from which two records are one
+# person, and from which a pair goes to the review queue (each run may set its own).
+PHAROS_LINKAGE_THRESHOLD = env_int("PHAROS_LINKAGE_THRESHOLD_PERCENT", 60) / 100
+PHAROS_LINKAGE_REVIEW_LOW = env_int("PHAROS_LINKAGE_REVIEW_LOW_PERCENT", 30) / 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHAROS_ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Case attachments (pharos.casework): the most a case file may be, and the types accepted,
+# checked on the file's content; years a closed case keeps personal data where the country
+# has no retention rule of its own.
+PHAROS_CASE_ATTACHMENT_MAX_BYTES = env_int("PHAROS_CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+PHAROS_CASE_ATTACHMENT_TYPES = env_list(
+    "PHAROS_CASE_ATTACHMENT_TYPES", ["application/pdf", "image/jpeg", "image/png", "text/plain"]
+)
+PHAROS_RETENTION_YEARS = env_int("PHAROS_RETENTION_YEARS", 5)
 
 LOGGING = {
     "version": 1,
