@@ -606,7 +606,12 @@ API_ROWS: dict[tuple[str, str], Row] = {
         outsider=404,
         anon=401,
         kwargs=lambda w: {"public_id": w.case.public_id, "kind": "service"},
-        data={"service_type": "shelter", "provider_name": "Shelter X", "started_on": "2025-02-01"},
+        data={
+            "service_type": "shelter",
+            "provider_name": "Shelter X",
+            "started_on": "2025-02-01",
+            "outcome": "ongoing",
+        },
     ),
     ("patch", "/api/cases/{public_id}/pathway/measures/{kind}/{measure_id}"): Row(
         owner=200,
