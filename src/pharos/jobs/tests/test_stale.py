@@ -66,6 +66,12 @@ def test_the_job_page_shows_a_killed_job_as_failed(client):
 def test_progress_reported_around_a_long_transaction_shows_on_the_page(
     client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # PostgreSQL's path is a second connection, which cannot see a job row created inside
+        # this test's transaction; test_kill.py watches it on a real, committed import.
+        pytest.skip("the progress file is SQLite's path")
     settings.VAR_DIR = tmp_path
     org = testing.organisation()
     admin = testing.member(org, "system_administrator")
