@@ -11,18 +11,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from pharos.accounts.models import ApiToken, User
-from pharos.tenancy import roles
-from pharos.tenancy.models import Membership
+from pharos.tenancy import access, roles
 
 
 def needs_two_factor(user: Any) -> bool:
     """Whether any active membership of ``user`` holds a role that reaches personal data."""
-    role_codes = set(
-        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
-            "role", flat=True
-        )
-    )
-    return any(roles.info(code).needs_two_factor for code in role_codes)
+    return any(roles.info(m.role).needs_two_factor for m in access.memberships_of(user))
 
 
 def has_totp(user: Any) -> bool:

@@ -3,7 +3,8 @@
 Every reader yields rows as lists of text and raises ``Refused`` (a message a person can
 act on) instead of a traceback. What is checked before any row is read:
 
-- **size**: files over ``PHAROS_IMPORT_MAX_BYTES`` (200 MB by default) are refused;
+- **size**: files over ``PHAROS_IMPORT_MAX_BYTES`` (1 GiB by default: a million HTCDS rows are
+  about 300 MB, and rows stream, so size costs time, not memory) are refused;
 - **spreadsheets (XLSX, ODS)** are zip archives: the uncompressed size of every member is
   read from the zip directory *before* the archive is opened by the spreadsheet reader, and
   an archive over ``PHAROS_IMPORT_MAX_UNCOMPRESSED`` in total, or a member compressed more
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 
 SAMPLE: Final = 64 * 1024
 MAX_RATIO: Final = 200  # a spreadsheet's XML compresses ~10-30x; 200x and more is a bomb
-DEFAULT_MAX_BYTES: Final = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES: Final = 1024 * 1024 * 1024  # a million HTCDS rows are ~300 MB; rows stream
 DEFAULT_MAX_UNCOMPRESSED: Final = 1024 * 1024 * 1024
 _HIGH_RUN: Final = re.compile(rb"[\x80-\xff]+")
 _CELL_REF: Final = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')

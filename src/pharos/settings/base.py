@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pharos.core.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "pharos.accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,9 +147,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pharos"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
-# Idle sessions end: each request slides the expiry, and closing the browser ends it.
+# Idle sessions end: requests slide the expiry (in steps of a minute, pharos.accounts.sessions),
+# and closing the browser ends it.
+SESSION_ENGINE = "pharos.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("PHAROS_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+PHAROS_SESSION_SLIDE_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

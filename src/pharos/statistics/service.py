@@ -4,7 +4,10 @@ Computing the full set over a million records takes seconds, so pages read a cac
 cache key holds the scope, the language (labels) and a cheap data version (count and latest
 change of the victim cases and suspects in scope), so a new or changed record is reflected
 on the next page view. Cached tables are kept in this process only (aggregates, no personal
-data, but still nothing to put in a shared cache).
+data, but still nothing to put in a shared cache). Entries do not expire by age: the data
+version in the key already retires them when the data change, and recomputing unchanged tables
+(minutes at a million cases) on a timer would only make some unlucky page view wait. The
+least recently used entries go beyond ``MAX_ENTRIES``.
 
 Disclosure control: tables of a user who could not open the records (``StatsScope.victims_raw``
 / ``justice_raw``) go through ``protect`` = ``disclosure.suppress_table`` (threshold plus
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from django.db.models import Count, Max
@@ -28,9 +32,25 @@ from pharos.statistics import disclosure, queries
 from pharos.statistics.tables import StandardTable, build_standard_tables
 
 OFFENDER_TABLES = ("offenders_sex", "offenders_form")
-TTL_SECONDS = 600
-_cache: dict[str, tuple[float, Any]] = {}
+MAX_ENTRIES = 256
+_cache: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _get(key: str) -> Any:
+    with _lock:
+        if key not in _cache:
+            return None
+        _cache.move_to_end(key)
+        return _cache[key]
+
+
+def _put(key: str, value: Any) -> None:
+    with _lock:
+        _cache[key] = value
+        _cache.move_to_end(key)
+        while len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
 
 
 VERSION_TTL_SECONDS = 15
@@ -64,48 +84,37 @@ def protect(table: StandardTable, threshold: int) -> StandardTable:
 def raw_tables(scope: queries.StatsScope) -> list[StandardTable]:
     """The scope's full set, cached per data version and language."""
     key = f"{scope.key}|{get_language()}|{data_version(scope)}"
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < TTL_SECONDS:
-            return hit[1]
+    hit = _get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     tables = build_standard_tables(scope)
-    with _lock:
-        for stale in [k for k, (at, _t) in _cache.items() if now - at >= TTL_SECONDS]:
-            del _cache[stale]
-        _cache[key] = (now, tables)
+    _put(key, tables)
     return tables
 
 
 def tables_for(scope: queries.StatsScope) -> list[StandardTable]:
     """What this scope's user may be shown: raw where they see the records, protected elsewhere."""
     key = f"shown|{scope.key}|{get_language()}|{data_version(scope)}"
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < TTL_SECONDS:
-            return hit[1]
+    hit = _get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     threshold = queries.threshold()
     shown = []
     for table in raw_tables(scope):
         raw = scope.justice_raw if table.name in OFFENDER_TABLES else scope.victims_raw
         shown.append(table if raw or not table.available else protect(table, threshold))
-    with _lock:
-        _cache[key] = (now, shown)
+    _put(key, shown)
     return shown
 
 
 def fragment(scope: queries.StatsScope, name: str, render: Any) -> str:
     """A rendered part of a page, cached like the tables (same scope, language and data version)."""
     key = f"fragment|{name}|{scope.key}|{get_language()}|{data_version(scope)}"
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < TTL_SECONDS:
-            return hit[1]  # type: ignore[no-any-return]
+    hit = _get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     html = str(render())
-    with _lock:
-        _cache[key] = (now, html)
+    _put(key, html)
     return html
 
 

@@ -104,12 +104,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         return render_to_string("statistics/_figures.html", context)
 
+    def filters_html() -> str:
+        return render_to_string("statistics/_filters.html", {"form": form})
+
     key = "dashboard:" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    # A valid filter form renders the same for everyone in the scope: cache it with the figures
+    # (rendering its selects costs more than the rest of the page). An invalid one shows errors.
+    filters_part = (
+        service.fragment(scope, "filters:" + key, filters_html)
+        if (not form.is_bound or form.is_valid())
+        else filters_html()
+    )
     return render(
         request,
         "statistics/dashboard.html",
         {
-            "form": form,
+            "filters_html": mark_safe(filters_part),
             "figures_html": mark_safe(service.fragment(scope, key, figures_html)),
             "protected": not scope.victims_raw,
             "threshold": queries.threshold(),

@@ -12,6 +12,7 @@ from typing import Any
 from pharos.tenancy.models import Membership
 
 ACTING_ATTRIBUTE = "pharos_acting"
+REMEMBERED_ATTRIBUTE = "_pharos_memberships"
 SESSION_KEY = "pharos_acting_membership"
 
 
@@ -34,9 +35,33 @@ def can(user: Any, capability: str) -> bool:
 
 
 def memberships_of(user: Any) -> list[Membership]:
-    """The active memberships a user may act through, in a stable order."""
+    """The active memberships a user may act through, in a stable order.
+
+    Inside a request the list is read once (``remember_memberships``, called by the
+    middleware): the two-factor check, the acting organisation, the page's scope and the
+    navigation all ask for it. Outside a request (jobs, commands, tests) it is read each time.
+    """
     if not getattr(user, "is_authenticated", False):
         return []
+    remembered = getattr(user, REMEMBERED_ATTRIBUTE, None)
+    if remembered is not None:
+        return list(remembered)
+    return _read_memberships(user)
+
+
+def remember_memberships(user: Any) -> list[Membership]:
+    """Read the user's memberships once for the rest of this request (the user object is the request's)."""
+    memberships = _read_memberships(user)
+    setattr(user, REMEMBERED_ATTRIBUTE, memberships)
+    return memberships
+
+
+def forget_memberships(user: Any) -> None:
+    if hasattr(user, REMEMBERED_ATTRIBUTE):
+        delattr(user, REMEMBERED_ATTRIBUTE)
+
+
+def _read_memberships(user: Any) -> list[Membership]:
     return list(
         Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
         .select_related("organisation", "organisation__country")

@@ -14,8 +14,15 @@ class ActingOrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            access.remember_memberships(user)
             membership = access.resolve_acting(user, request.session.get(access.SESSION_KEY))
             access.set_acting(user, membership)
-            if membership is not None:
+            if membership is not None and request.session.get(access.SESSION_KEY) != str(
+                membership.public_id
+            ):
                 request.session[access.SESSION_KEY] = str(membership.public_id)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            if user is not None:
+                access.forget_memberships(user)
