@@ -53,6 +53,8 @@ TARGETS: Final[dict[str, tuple[str, ...]]] = {
     "vic_AgeAtRecruitment": ("vic_AgeAtRecruitment", "vic_AgeWhenTrafficked", "age at recruitment"),
     "vic_AgeAtExploitation": ("vic_AgeAtExploitation", "age at exploitation"),
     "vic_AgeAtIdentification": ("vic_AgeAtIdentification", "age at identification"),
+    # The HTCDS XLSForm's consent question: a submission answered "No" is never imported.
+    "con_Consent": ("con_Consent", "consent"),
 }
 _SQUEEZE: Final = re.compile(r"[\W_]+")
 

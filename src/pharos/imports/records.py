@@ -45,7 +45,12 @@ FIELD_TARGET: Final[dict[str, str]] = {
     "age_at_recruitment": "vic_AgeAtRecruitment",
     "age_at_exploitation": "vic_AgeAtExploitation",
     "age_at_identification": "vic_AgeAtIdentification",
+    "consent": "con_Consent",
 }
+# The XLSForm's ``consent`` choices (names and labels); an empty answer is allowed, as the
+# question is optional in the form.
+_CONSENT_YES: Final = frozenset({"true", "yes", "1"})
+_CONSENT_NO: Final = frozenset({"false", "no", "0"})
 _FACTS: Final = {
     target: name
     for name, target in FIELD_TARGET.items()
@@ -167,12 +172,38 @@ def _person(cells: Mapping[str, str], vocabulary: Vocabulary, problems: list[Pro
     return person
 
 
+def _consent_problems(cells: Mapping[str, str]) -> list[Problem]:
+    """A submission whose person said no to being recorded is refused, whatever else it holds."""
+    answer = cells.get("con_Consent", "").strip()
+    if not answer or answer.casefold() in _CONSENT_YES:
+        return []
+    if answer.casefold() in _CONSENT_NO:
+        message = _(
+            "The person did not consent to being recorded (consent: %(value)s), so this record is "
+            "not imported. Delete the row, or, if the answer was entered by mistake, correct it at "
+            "the source first."
+        )
+        return [Problem("consent", "no_consent", message % {"value": answer}, value=answer[:100])]
+    return [
+        Problem(
+            "consent",
+            "unknown",
+            _("“%(value)s” is not an answer to the consent question.") % {"value": answer[:100]},
+            value=answer[:100],
+            suggestions=("TRUE", "FALSE"),
+        )
+    ]
+
+
 def convert(number: int, cells: Mapping[str, str], vocabulary: Vocabulary) -> Row:
     """Check one row; ``row.problems`` lists every rejected cell, the clean values are kept."""
     row = Row(number=number, cells=dict(cells))
     row.problems.extend(_formula_problems(cells))
     if row.problems:
         return row  # a formula cell is never checked further nor kept
+    row.problems.extend(_consent_problems(cells))
+    if row.problems:
+        return row  # nothing of a refusing person is checked further nor kept
     row.external_id = cells.get("record_id", "").strip()[:200]
     registered = _registered_on(cells)
     facts: dict[str, Any] = {"registered_on": registered}

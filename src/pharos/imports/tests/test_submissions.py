@@ -166,6 +166,28 @@ def test_the_report_names_every_planted_error_by_row_and_column(cast, form, tmp_
     assert "ActualVictim" in status.suggestions
 
 
+def test_a_person_who_did_not_consent_is_never_imported(cast, form, tmp_path):
+    sent = [
+        (fx.instance_id(), fx.answers(form)),
+        (fx.instance_id(), fx.answers(form, con_Consent="FALSE", prs_First_Name="Refusing")),
+        (fx.instance_id(), fx.answers(form, con_Consent="")),  # unanswered: the question is optional
+    ]
+    path = save(tmp_path, fx.odk_central_csv(form, sent), "consent.csv")
+    outcome = actions.import_file(actor=None, organisation=cast.org_a, path=path)
+    assert [(row, column) for row, column, _p in outcome.rejected_cells()] == [(3, "con_Consent")]
+    problem = outcome.rejected_cells()[0][2]
+    assert "did not consent" in problem.message
+    assert "Refusing" not in str(problem.as_dict())
+    assert not cases(cast.org_a).exists()  # all or nothing: the batch waits for the row to go
+
+    del sent[1]
+    outcome = actions.import_file(
+        actor=None, organisation=cast.org_a, path=save(tmp_path, fx.odk_central_csv(form, sent), "ok.csv")
+    )
+    assert outcome.ok, outcome.rejected_cells()
+    assert outcome.records_created == 2
+
+
 def test_a_submission_without_an_instance_id_refuses_the_file(cast, form, tmp_path):
     path = save(tmp_path, fx.odk_central_csv(form, [("", fx.answers(form))]), "noid.csv")
     outcome = actions.import_file(actor=None, organisation=cast.org_a, path=path)
