@@ -87,6 +87,7 @@ def test_the_referral_lists_cost_the_same_queries_for_one_or_many(world, client_
             assert client.get(url).status_code == 200
         return len(queries_run)
 
+    cost()  # the first page of a session also stores the acting organisation in it
     one = cost()
     for _ in range(5):
         actions.referral_send(actor=world.cast.owner, referral=draft(world))
