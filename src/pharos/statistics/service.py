@@ -3,8 +3,11 @@
 Computing the full set over a million records takes seconds, so pages read a cached copy. The
 cache key holds the scope, the language (labels) and a cheap data version (count and latest
 change of the victim cases and suspects in scope), so a new or changed record is reflected
-on the next page view. Cached tables are kept in this process only (aggregates, no personal
-data, but still nothing to put in a shared cache). Entries do not expire by age: the data
+on the next page view. Cached tables and fragments live at two levels: this process (a dict,
+no copying) and Django's ``default`` cache, which production sets to the database cache, so
+the server processes share one computation instead of each spending minutes on it; the
+entries are aggregates, never personal data, and the shared copy sits in the same database
+as the records. Entries do not expire by age: the data
 version in the key already retires them when the data change, and recomputing unchanged tables
 (minutes at a million cases) on a timer would only make some unlucky page view wait. The
 least recently used entries go beyond ``MAX_ENTRIES``.
@@ -19,16 +22,19 @@ too slow for a page.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
+from django.core.cache import caches
 from django.db.models import Count, Max
 from django.utils.translation import get_language
 
 from pharos.cases.models import Suspect, VictimCase
 from pharos.statistics import disclosure, queries
+from pharos.statistics.models import PopulationEstimate
 from pharos.statistics.tables import StandardTable, build_standard_tables
 
 OFFENDER_TABLES = ("offenders_sex", "offenders_form")
@@ -37,20 +43,39 @@ _cache: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
+SHARED_TIMEOUT_SECONDS = 7 * 24 * 3600  # the data version retires entries long before
+
+
+GENERATION_KEY = "pharos-stats:generation"
+
+
+def _shared_key(key: str) -> str:
+    generation = caches["default"].get(GENERATION_KEY, 0)
+    return f"pharos-stats:{generation}:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _get(key: str) -> Any:
     with _lock:
-        if key not in _cache:
-            return None
-        _cache.move_to_end(key)
-        return _cache[key]
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    found = caches["default"].get(_shared_key(key))
+    if found is not None:
+        _remember(key, found)
+    return found
 
 
-def _put(key: str, value: Any) -> None:
+def _remember(key: str, value: Any) -> None:
     with _lock:
         _cache[key] = value
         _cache.move_to_end(key)
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
+
+
+def _put(key: str, value: Any) -> None:
+    _remember(key, value)
+    caches["default"].set(_shared_key(key), value, SHARED_TIMEOUT_SECONDS)
 
 
 VERSION_TTL_SECONDS = 15
@@ -73,7 +98,12 @@ def _read_version(scope: queries.StatsScope) -> str:
     suspects = scope.rows(Suspect, queries.JUSTICE_CAPABILITY).aggregate(
         n=Count("id"), last=Max("updated_at")
     )
-    return f"{victims['n']}/{victims['last']}/{suspects['n']}/{suspects['last']}"
+    # Population figures feed SDG 16.2.2: a new upload is a new version for every process.
+    population = PopulationEstimate.objects.aggregate(n=Count("id"), last=Max("uploaded_at"))
+    return (
+        f"{victims['n']}/{victims['last']}/{suspects['n']}/{suspects['last']}"
+        f"/{population['n']}/{population['last']}"
+    )
 
 
 def protect(table: StandardTable, threshold: int) -> StandardTable:
@@ -119,6 +149,12 @@ def fragment(scope: queries.StatsScope, name: str, render: Any) -> str:
 
 
 def clear() -> None:
+    """Forget every copy: this process's, and the shared ones (by moving to a new generation)."""
     with _lock:
         _cache.clear()
         _versions.clear()
+    shared = caches["default"]
+    try:
+        shared.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet
+        shared.set(GENERATION_KEY, 1, None)
