@@ -1,7 +1,7 @@
 """Production settings for the caseload benchmark, served over plain HTTP on loopback.
 
 Everything of ``pharos.settings.production`` stays (DEBUG off, Argon2, the database cache,
-sessions saved on every request, the middleware chain) except what needs HTTPS in front:
+sessions, the middleware chain) except what needs HTTPS in front:
 secure-only cookie names and flags, the HTTPS redirect and HSTS. Static files are served
 unhashed (no ``collectstatic`` manifest is built for a benchmark; pages are measured
 without their assets, as a browser with a warm cache would load them).
