@@ -13,6 +13,7 @@ from pharos.cases.models import VICTIM_STATUS, CaseState
 from pharos.cases.validation import Vocabulary
 from pharos.casework import queries
 from pharos.casework.models import ClosureReason, DocumentType, TaskKind
+from pharos.privacy import uploads
 
 SCOPES = [
     ("mine", _("Assigned to me")),
@@ -97,7 +98,7 @@ class NoteForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = uploads.UploadField(label=_("File"))
     document_type = forms.ChoiceField(label=_("Type of document"), choices=DocumentType.choices)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000)
 

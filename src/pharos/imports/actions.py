@@ -81,9 +81,9 @@ class Outcome:
         return ""
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(item: Path | reading.Source) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with reading.as_source(item).open() as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -96,7 +96,7 @@ class _Source:
     data: Iterator[tuple[int, list[str]]]
 
 
-def _open(path: Path) -> _Source:
+def _open(path: Path | reading.Source) -> _Source:
     """The header row (and HXL row), then the numbered data rows; empty rows are skipped."""
     numbered = ((n, row) for n, row in enumerate(reading.rows(path), start=1))
     filled = ((n, row) for n, row in numbered if any(c.strip() for c in row))
@@ -192,18 +192,20 @@ def import_file(
     *,
     actor: Any,
     organisation: Organisation,
-    path: Path,
+    path: Path | reading.Source,
     file_name: str = "",
     mapping_name: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     columns_given: dict[str, str] | None = None,
 ) -> Outcome:
-    """Check ``path`` and, unless ``dry_run`` or a row is rejected, import it in one transaction.
+    """Check ``path`` (a file on disk or a ``reading.Source``, e.g. an encrypted upload) and,
+    unless ``dry_run`` or a row is rejected, import it in one transaction.
 
     Never raises for a bad file: a refused file comes back with ``outcome.refused`` set and
     nothing changed.
     """
+    path = reading.as_source(path)
     outcome = Outcome(file_name=file_name or path.name)
     try:
         reading.check_size(path)
@@ -472,15 +474,28 @@ def import_upload_store(
     saved mapping ``mapping_name`` if given, else from the headers and HXL hashtags; the page
     lets the person change it column by column.
     """
-    data = content.read() if hasattr(content, "read") else bytes(content)
-    with reading.plain_copy(data) as path:
-        reading.check_size(path)
-        source = _open(path)
-        sha256 = file_sha256(path)
-    saved = _saved_mapping(organisation, mapping_name) if mapping_name else {}
-    suggested = columns.apply(saved, source.headers, source.hxl)
     with transaction.atomic():
-        attachment = files.attachment_store(content=data, file_name=file_name)
+        # Sealed as it streams in (any size up to the import limit), then read back through
+        # the decrypting reader: the file is never on disk in clear.
+        try:
+            attachment = files.attachment_store(
+                content=content, file_name=file_name, limit=reading.max_bytes()
+            )
+        except files.AttachmentTooLarge:
+            raise Refused(
+                _("The file is over %(limit)d MB; files that large are not imported. Split it into parts.")
+                % {"limit": reading.max_bytes() // 2**20}
+            ) from None
+        try:
+            stored = reading.Source.of_attachment(attachment)
+            reading.check_size(stored)
+            source = _open(stored)
+            sha256 = file_sha256(stored)
+        except Refused:
+            files.storage().delete(attachment.blob)
+            raise
+        saved = _saved_mapping(organisation, mapping_name) if mapping_name else {}
+        suggested = columns.apply(saved, source.headers, source.hxl)
         upload = ImportUpload.objects.create(
             organisation=organisation,
             attachment=attachment,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pharos.imports.mapping import TARGETS
+from pharos.privacy import uploads
 
 
 class UploadForm(forms.Form):
@@ -19,7 +20,7 @@ class UploadForm(forms.Form):
         ("report", _("Download the rejected rows as an annotated spreadsheet")),
     )
 
-    file = forms.FileField(label=_("File (CSV, XLSX or ODS in the HTCDS layout)"))
+    file = uploads.UploadField(label=_("File (CSV, XLSX or ODS in the HTCDS layout)"))
     mapping = forms.ChoiceField(label=_("Saved column mapping"), required=False)
     action = forms.ChoiceField(
         label=_("What to do"), choices=ACTIONS, widget=forms.RadioSelect, initial="check"
@@ -38,7 +39,7 @@ class UploadForm(forms.Form):
 class StartForm(forms.Form):
     """The first step of an import in the background: the file."""
 
-    file = forms.FileField(label=_("File (CSV, XLSX or ODS in the HTCDS layout)"))
+    file = uploads.UploadField(label=_("File (CSV, XLSX or ODS in the HTCDS layout)"))
     mapping = forms.ChoiceField(label=_("Start from a saved column mapping"), required=False)
 
     def __init__(self, *args: Any, mappings: list[str] | None = None, **kwargs: Any) -> None:

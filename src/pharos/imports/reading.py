@@ -17,6 +17,9 @@ act on) instead of a traceback. What is checked before any row is read:
   starts as UTF-8 but breaks later is refused as a broken encoding rather than read as
   mojibake. The delimiter (``,`` ``;`` tab ``|``) is found with ``csv.Sniffer``.
 
+Files are read as a ``Source``: a path the command line was given, or an upload kept
+encrypted (``pharos.privacy.files.attachment_open``, ``pharos.privacy.uploads``) that opens as
+a seekable file decrypting what is read, so no plaintext copy of an upload is ever written.
 Spreadsheets stream (``pharos.imports.sheets``: openpyxl read-only for XLSX, expat for ODS).
 Cells are never evaluated: a spreadsheet's formula is read as its cached value,
 and text starting with ``=``, ``+``, ``-`` or ``@`` is flagged by the validation step.
@@ -25,16 +28,13 @@ and text starting with ``=``, ``+``, ``-`` or ``@`` is flagged by the validation
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
-import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -56,6 +56,53 @@ class Refused(Exception):
     """The whole file is refused; the message says why, in the reader's language."""
 
 
+class Source:
+    """A file to read: its name (for the suffix), its size, and how to open it (a seekable
+    binary file; every ``open`` is independent, so a reader may open it twice)."""
+
+    def __init__(self, name: str, size: int, opener: Callable[[], IO[bytes]]) -> None:
+        self.name = name
+        self.size = size
+        self._opener = opener
+
+    @classmethod
+    def of_path(cls, path: Path) -> Source:
+        return cls(path.name, path.stat().st_size, lambda: path.open("rb"))
+
+    @classmethod
+    def of_attachment(cls, attachment: Any) -> Source:
+        """A kept encrypted file (``EncryptedAttachment``), decrypted as it is read."""
+        from pharos.privacy import files
+
+        return cls(
+            attachment.file_name or "upload", attachment.size, lambda: files.attachment_open(attachment)
+        )
+
+    @classmethod
+    def of_upload(cls, upload: Any) -> Source:
+        """A file of the current request: large ones are sealed on disk (``pharos.privacy.uploads``)
+        and read through a decrypting reader; small ones are in memory."""
+        if hasattr(upload, "reader"):
+            return cls(upload.name or "upload", upload.size, upload.reader)
+
+        def in_memory() -> IO[bytes]:
+            upload.seek(0)
+            return io.BytesIO(upload.read())
+
+        return cls(upload.name or "upload", upload.size, in_memory)
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix
+
+    def open(self) -> IO[bytes]:
+        return self._opener()
+
+
+def as_source(item: Path | Source) -> Source:
+    return item if isinstance(item, Source) else Source.of_path(Path(item))
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "PHAROS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
@@ -68,28 +115,32 @@ def max_uncompressed() -> int:
     return int(getattr(settings, "PHAROS_IMPORT_MAX_UNCOMPRESSED", DEFAULT_MAX_UNCOMPRESSED))
 
 
-def kind_of(path: Path) -> str:
+def kind_of(item: Path | Source) -> str:
     """``csv``, ``xlsx`` or ``ods`` from the first bytes (a zip is a spreadsheet) and the name."""
-    with path.open("rb") as handle:
+    source = as_source(item)
+    with source.open() as handle:
         head = handle.read(4)
+        names: set[str] = set()
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                handle.seek(0)
+                with zipfile.ZipFile(handle) as archive:
+                    names = set(archive.namelist())
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
         if "content.xml" in names:
             return "ods"
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise Refused(_("This file is a zip archive but not an XLSX or ODS spreadsheet."))
-    if path.suffix.lower() in {".xlsx", ".xls", ".ods", ".xlsm"}:
+    if source.suffix.lower() in {".xlsx", ".xls", ".ods", ".xlsm"}:
         raise Refused(_("This file is named as a spreadsheet but is not a valid XLSX or ODS file."))
     return "csv"
 
 
-def check_size(path: Path) -> int:
-    size = path.stat().st_size
+def check_size(item: Path | Source) -> int:
+    size = as_source(item).size
     if size == 0:
         raise Refused(_("The file is empty."))
     if size > max_bytes():
@@ -100,38 +151,43 @@ def check_size(path: Path) -> int:
     return size
 
 
-def check_archive(path: Path) -> None:
+def check_archive(item: Path | Source) -> None:
     """Refuse zip bombs and DTDs before the spreadsheet reader opens anything."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
-    with archive:
-        total = 0
-        for member in archive.infolist():
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if ratio > MAX_RATIO and member.file_size > 1024 * 1024:
-                raise Refused(
-                    _("The spreadsheet is compressed %(ratio)d times (a 'zip bomb'); it is not opened.")
-                    % {"ratio": int(ratio)}
-                )
-        if total > max_uncompressed():
+    with as_source(item).open() as handle:
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
+        with archive:
+            _check_members(archive)
+
+
+def _check_members(archive: zipfile.ZipFile) -> None:
+    total = 0
+    for member in archive.infolist():
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > MAX_RATIO and member.file_size > 1024 * 1024:
             raise Refused(
-                _("The spreadsheet would take %(size)d MB once unpacked; the limit is %(limit)d MB.")
-                % {"size": total // 2**20, "limit": max_uncompressed() // 2**20}
+                _("The spreadsheet is compressed %(ratio)d times (a 'zip bomb'); it is not opened.")
+                % {"ratio": int(ratio)}
             )
-        for member in archive.infolist():
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                _check_extent(archive, member)
-            elif member.filename == "content.xml":
-                _check_repeats(archive, member)
-        for member in archive.infolist():
-            if member.filename.endswith((".xml", ".rels")) and _declares_entities(archive, member):
-                raise Refused(
-                    _("The spreadsheet declares XML entities (%(part)s); such files are refused.")
-                    % {"part": member.filename}
-                )
+    if total > max_uncompressed():
+        raise Refused(
+            _("The spreadsheet would take %(size)d MB once unpacked; the limit is %(limit)d MB.")
+            % {"size": total // 2**20, "limit": max_uncompressed() // 2**20}
+        )
+    for member in archive.infolist():
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            _check_extent(archive, member)
+        elif member.filename == "content.xml":
+            _check_repeats(archive, member)
+    for member in archive.infolist():
+        if member.filename.endswith((".xml", ".rels")) and _declares_entities(archive, member):
+            raise Refused(
+                _("The spreadsheet declares XML entities (%(part)s); such files are refused.")
+                % {"part": member.filename}
+            )
 
 
 def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -240,8 +296,8 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open("rb") as raw:
+def csv_rows(item: Path | Source) -> Iterator[list[str]]:
+    with as_source(item).open() as raw:
         sample = raw.read(SAMPLE)
         encoding = detect_encoding(sample)
         raw.seek(0)
@@ -269,14 +325,16 @@ def csv_rows(path: Path) -> Iterator[list[str]]:
 # --- spreadsheets ---------------------------------------------------------------------------------
 
 
-def sheet_rows(path: Path) -> Iterator[list[str]]:
+def sheet_rows(item: Path | Source) -> Iterator[list[str]]:
     """XLSX and ODS rows, streamed (``pharos.imports.sheets``): memory stays bounded."""
     from pharos.imports import sheets
 
-    check_archive(path)
-    stream = sheets.ods_rows(path) if kind_of(path) == "ods" else sheets.xlsx_rows(path)
+    source = as_source(item)
+    check_archive(source)
+    kind = kind_of(source)
     try:
-        yield from stream
+        with source.open() as handle:
+            yield from sheets.ods_rows(handle) if kind == "ods" else sheets.xlsx_rows(handle)
     except Refused:
         raise
     except sheets.SheetError as exc:
@@ -285,30 +343,16 @@ def sheet_rows(path: Path) -> Iterator[list[str]]:
         raise Refused(_("The spreadsheet is damaged and cannot be read.")) from exc
 
 
-@contextlib.contextmanager
-def plain_copy(data: bytes) -> Iterator[Path]:
-    """``data`` in a file only this process's user can read, removed on leaving the block.
-
-    The readers need a path (zip archives are read by seeking). The copy lives only while
-    the file is read; the kept copy is the encrypted one (``ImportUpload``).
-    """
-    with tempfile.TemporaryDirectory(prefix="pharos-import-") as folder:
-        path = Path(folder) / "upload"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        yield path
-
-
-def rows(path: Path) -> Iterator[list[str]]:
+def rows(item: Path | Source) -> Iterator[list[str]]:
     """Every row of the file's first sheet, as text, after the checks above."""
-    check_size(path)
+    source = as_source(item)
+    check_size(source)
     # XLSForm submissions (ODK Central, KoboToolbox; CSV or JSON) are read as HTCDS rows.
     from pharos.imports import submissions  # it reads through this module: imported late
 
-    converted = submissions.rows(path)
+    converted = submissions.rows(source)
     if converted is not None:
         return converted
-    if kind_of(path) == "csv":
-        return csv_rows(path)
-    return sheet_rows(path)
+    if kind_of(source) == "csv":
+        return csv_rows(source)
+    return sheet_rows(source)

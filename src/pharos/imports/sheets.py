@@ -20,7 +20,7 @@ import datetime
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def xlsx_rows(path: Path) -> Iterator[list[str]]:
+def xlsx_rows(path: Path | IO[bytes]) -> Iterator[list[str]]:
     """The first sheet's rows, from row 1, read lazily by openpyxl in read-only mode."""
     from openpyxl import load_workbook
 
@@ -160,7 +160,7 @@ def _refuse_dtd(*_args: Any) -> None:
     raise SheetError(_("The spreadsheet declares XML entities; such files are refused."))
 
 
-def ods_rows(path: Path) -> Iterator[list[str]]:
+def ods_rows(path: Path | IO[bytes]) -> Iterator[list[str]]:
     """The first table's rows of an ODS file, parsed from ``content.xml`` 64 KiB at a time."""
     collector = _OdsParser()
     parser = expat.ParserCreate(namespace_separator=" ")

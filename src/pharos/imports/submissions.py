@@ -332,8 +332,8 @@ def convert(number: int, row: Sequence[str], plan: Plan, form: Form) -> list[str
     return cells
 
 
-def _tabular(path: Path) -> Iterator[list[str]]:
-    return reading.csv_rows(path)
+def _tabular(source: reading.Source) -> Iterator[list[str]]:
+    return reading.csv_rows(source)
 
 
 def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -350,14 +350,16 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def _json_records(path: Path) -> list[dict[str, str]] | None:
+def _json_records(source: reading.Source) -> list[dict[str, str]] | None:
     """The submissions of a JSON export, flattened; None when the file is not JSON at all."""
-    with path.open("rb") as handle:
+    with source.open() as handle:
         head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith((b"{", b"[")):
-        return None
+        if not head.startswith((b"{", b"[")):
+            return None
+        handle.seek(0)
+        content = handle.read()
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(content)
     except (ValueError, RecursionError) as exc:
         raise Refused(_("The JSON file is malformed and cannot be read.")) from exc
     if isinstance(data, dict):
@@ -372,8 +374,9 @@ def _json_records(path: Path) -> list[dict[str, str]] | None:
     return [_flatten(r) for r in data]
 
 
-def rows(path: Path) -> Iterator[list[str]] | None:
+def rows(item: Path | reading.Source) -> Iterator[list[str]] | None:
     """The file as HTCDS rows (header first) if it holds form submissions; None if it does not."""
+    path = reading.as_source(item)
     form = htcds_form()
     records = _json_records(path)
     if records is not None:

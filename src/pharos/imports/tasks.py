@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,6 @@ from pharos.imports import actions, queries, reading
 from pharos.jobs.models import Job
 from pharos.jobs.registry import job_kind
 from pharos.jobs.runner import JobError, Reporter
-from pharos.privacy import files
 from pharos.tenancy.models import Organisation
 
 # The outcome of jobs run in this process (the command line), by job id, so the command can
@@ -28,22 +25,22 @@ def import_file(job: Job, reporter: Reporter) -> dict[str, Any]:
     params = job.params
     organisation = Organisation.objects.get(pk=params["organisation"])
     reporter.total(None)
-    with _file_of(job) as (path, file_name):
-        # The import runs in one transaction: its progress goes around it (pharos.jobs.live).
-        reporter.outside = True
-        try:
-            outcome = actions.import_file(
-                actor=reporter.actor,
-                organisation=organisation,
-                path=path,
-                file_name=file_name,
-                mapping_name=params.get("mapping") or None,
-                dry_run=bool(params.get("dry_run")),
-                progress=reporter.advance,
-                columns_given=params.get("columns"),
-            )
-        finally:
-            reporter.outside = False
+    path, file_name = _file_of(job)
+    # The import runs in one transaction: its progress goes around it (pharos.jobs.live).
+    reporter.outside = True
+    try:
+        outcome = actions.import_file(
+            actor=reporter.actor,
+            organisation=organisation,
+            path=path,
+            file_name=file_name,
+            mapping_name=params.get("mapping") or None,
+            dry_run=bool(params.get("dry_run")),
+            progress=reporter.advance,
+            columns_given=params.get("columns"),
+        )
+    finally:
+        reporter.outside = False
     if params.get("keep_outcome"):  # only the command line, which pops it right away
         OUTCOMES[job.pk] = outcome
     return {
@@ -57,15 +54,13 @@ def import_file(job: Job, reporter: Reporter) -> dict[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def _file_of(job: Job) -> Iterator[tuple[Path, str]]:
+def _file_of(job: Job) -> tuple[Path | reading.Source, str]:
     """The file to import and its name: a path given on the command line, or a page's
-    encrypted upload (its name is encrypted too, so it is not in the job's params)."""
+    encrypted upload, decrypted as it is read (its name is encrypted too, so it is not in the
+    job's params)."""
     if "upload" not in job.params:
-        yield Path(job.params["path"]), job.params.get("file_name", "")
-        return
+        return Path(job.params["path"]), job.params.get("file_name", "")
     upload = queries.get_upload_of_job(job)
     if upload is None or upload.attachment is None:
         raise JobError(gettext("The uploaded file is no longer there; upload it again."))
-    with reading.plain_copy(files.attachment_read(upload.attachment)) as path:
-        yield path, upload.attachment.file_name or ""
+    return reading.Source.of_attachment(upload.attachment), upload.attachment.file_name or ""

@@ -6,14 +6,14 @@
   polls; the result page links the annotated report.
 - **At once** (``upload``): check or import a small file within the request.
 
-A plaintext copy of an uploaded file exists only while it is being read (``reading.plain_copy``).
+An uploaded file is never on disk in clear: large uploads arrive sealed under a key only the
+request holds (``pharos.privacy.uploads``), kept files are sealed attachments, and both are
+read through decrypting readers (``reading.Source``).
 """
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,19 +55,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request.user)
     assert membership is not None  # the middleware let only members with the capability in
     upload = form.cleaned_data["file"]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        outcome = actions.import_file(
-            actor=request.user,
-            organisation=membership.organisation,
-            path=path,
-            file_name=upload.name,
-            mapping_name=form.cleaned_data["mapping"] or None,
-            dry_run=form.cleaned_data["action"] != "import",
-        )
+    outcome = actions.import_file(
+        actor=request.user,
+        organisation=membership.organisation,
+        path=reading.Source.of_upload(upload),
+        file_name=upload.name,
+        mapping_name=form.cleaned_data["mapping"] or None,
+        dry_run=form.cleaned_data["action"] != "import",
+    )
     if form.cleaned_data["action"] == "report" and outcome.rejected:
         response = HttpResponse(content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="rejected-rows.xlsx"'
@@ -207,14 +202,13 @@ def upload_report(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     upload = queries.get_upload_for_user(request.user, public_id)
     if upload.attachment is None:
         raise Http404("The file is gone")
-    with reading.plain_copy(files.attachment_read(upload.attachment)) as path:
-        outcome = actions.import_file(
-            actor=request.user,
-            organisation=upload.organisation,
-            path=path,
-            columns_given=upload.columns,
-            dry_run=True,
-        )
+    outcome = actions.import_file(
+        actor=request.user,
+        organisation=upload.organisation,
+        path=reading.Source.of_attachment(upload.attachment),
+        columns_given=upload.columns,
+        dry_run=True,
+    )
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="rejected-rows.xlsx"'
     report.write(outcome, response)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pharos.linkage.engine.model import Tuning
 from pharos.linkage.models import PairState, RunScope, Verdict
+from pharos.privacy import uploads
 from pharos.tenancy.models import Organisation
 
 _SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -120,4 +121,4 @@ class ProjectForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Encodings file (from pharos pprl encode)"))
+    file = uploads.UploadField(label=_("Encodings file (from pharos pprl encode)"))

@@ -8,29 +8,37 @@ A module that keeps files about a person (a scanned document, a photo) stores th
 original name and content type are encrypted columns of the row, so neither the disk nor
 the database shows what a file is.
 
-Blob format: ``PXF1 | len(key id) | key id | nonce[12] | ciphertext | tag[16]``, the
-associated data naming the attachment's public id: a blob copied onto another attachment
-does not open. Files are sealed whole, in memory, up to ``PHAROS_ATTACHMENT_MAX_BYTES``
-(20 MiB unless set); uploads stay in memory too (FILE_UPLOAD_HANDLERS), so no plaintext
-temporary file is written. A stored blob is never overwritten: re-encryption writes a new
-blob and deletes the old one after commit, so an interruption loses nothing.
+Blobs are sealed in segments as they stream in (``pharos.privacy.stream``, format ``PXF2``):
+storing or reading a file of any size holds one 64 KiB segment in memory, and
+``attachment_open`` gives a seekable file that decrypts only the segments read (a
+spreadsheet reader seeks inside its zip archive), so no plaintext copy is ever written to
+disk. Uploads over the in-memory size arrive through
+``pharos.privacy.uploads.SealedTemporaryUploadHandler``, sealed under a key that exists only
+in the request's memory. The segment keys derive from the active key and the attachment's
+public id: a blob copied onto another attachment does not open. Blobs of the earlier
+whole-file format (``PXF1``, sealed in one piece) still open. The size limit is the
+caller's (``limit``; ``PHAROS_ATTACHMENT_MAX_BYTES``, 20 MiB, unless given). A stored
+blob is never overwritten: re-encryption writes a new blob and deletes the old one after
+commit, so an interruption loses nothing.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 
-from pharos.privacy import keys
+from pharos.privacy import keys, stream
 from pharos.privacy.cipher import DecryptionError
 from pharos.privacy.models import EncryptedAttachment
 
@@ -95,60 +103,130 @@ def _context(attachment: EncryptedAttachment) -> str:
     return f"privacy.encryptedattachment.{attachment.public_id}"
 
 
-def _read_capped(content: bytes | IO[bytes]) -> bytes:
-    limit = max_bytes()
+def _plain_chunks(content: bytes | IO[bytes] | Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """The content in pieces, stopping with ``AttachmentTooLarge`` past ``limit`` bytes."""
     if isinstance(content, bytes | bytearray):
-        data = bytes(content)
+        parts: Iterable[bytes] = [bytes(content)]
+    elif hasattr(content, "chunks"):
+        parts = content.chunks()
+    elif hasattr(content, "read"):
+        parts = iter(lambda: content.read(READ_CHUNK), b"")
     else:
-        chunks: list[bytes] = []
-        size = 0
-        chunk_reader = getattr(content, "chunks", None)
-        parts = chunk_reader() if chunk_reader is not None else iter(lambda: content.read(READ_CHUNK), b"")
-        for chunk in parts:
-            size += len(chunk)
-            if size > limit:
-                break
-            chunks.append(chunk)
-        data = b"".join(chunks)
+        parts = content
+    size = 0
+    for part in parts:
+        size += len(part)
         if size > limit:
             raise AttachmentTooLarge(f"Files may be at most {limit // (1024 * 1024)} MB.")
-    if len(data) > limit:
-        raise AttachmentTooLarge(f"Files may be at most {limit // (1024 * 1024)} MB.")
-    return data
+        yield part
 
 
-def _write_blob(attachment: EncryptedAttachment, data: bytes) -> str:
-    sealed = seal(data, context=_context(attachment))
-    return storage().save(f"{DIRECTORY}/{uuid.uuid4().hex}", ContentFile(sealed))
+class _SealingFile(File):  # type: ignore[type-arg]
+    """What a storage's ``save`` reads: the sealed blob, produced piece by piece."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        super().__init__(None, name="sealed")
+        self._pieces = pieces
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield from self._pieces
+
+    def multiple_chunks(self, chunk_size: int | None = None) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # storages that read instead of iterating
+        return b"".join(self._pieces)
+
+
+def _write_blob(attachment: EncryptedAttachment, chunks: Iterable[bytes]) -> tuple[str, int]:
+    """Seal ``chunks`` into a new blob; its storage name and the plaintext size."""
+    key = keys.active_key()
+    sealer = stream.Sealer(secret=key.secret, key_id=key.key_id, context=_context(attachment))
+
+    def pieces() -> Iterator[bytes]:
+        yield sealer.header
+        for chunk in chunks:
+            yield from sealer.update(chunk)
+        yield sealer.finish()
+
+    name = f"{DIRECTORY}/{uuid.uuid4().hex}"
+    try:
+        saved = storage().save(name, _SealingFile(pieces()))
+    except BaseException:
+        # A refused or interrupted file leaves no partial blob (sweep_orphans would also find it).
+        if storage().exists(name):
+            storage().delete(name)
+        raise
+    return saved, sealer.size
 
 
 def attachment_store(
-    *, content: bytes | IO[bytes], file_name: str, content_type: str = "application/octet-stream"
+    *,
+    content: bytes | IO[bytes] | Iterable[bytes],
+    file_name: str,
+    content_type: str = "application/octet-stream",
+    limit: int | None = None,
 ) -> EncryptedAttachment:
-    """Encrypt and store a file; call inside the owning module's action (which audits it).
+    """Encrypt and store a file as it streams in; call inside the owning module's action (which
+    audits it). Over ``limit`` bytes (``PHAROS_ATTACHMENT_MAX_BYTES`` unless given) it raises
+    ``AttachmentTooLarge`` and keeps nothing.
 
     If that transaction rolls back, the blob stays behind unreferenced and
     ``sweep_orphans`` removes it later; it is encrypted, so nothing leaks meanwhile.
     """
-    data = _read_capped(content)
+    limit = max_bytes() if limit is None else limit
     attachment = EncryptedAttachment(
         key_id=keys.active_key().key_id,
-        size=len(data),
+        size=0,
         file_name=os.path.basename((file_name or "").replace("\\", "/"))[:255] or None,
         content_type=(content_type or "application/octet-stream")[:255],
     )
-    attachment.blob = _write_blob(attachment, data)
+    attachment.blob, attachment.size = _write_blob(attachment, _plain_chunks(content, limit))
     attachment.save()
     return attachment
 
 
-def attachment_read(attachment: EncryptedAttachment) -> bytes:
-    """The file's bytes (the caller has checked the reader may see the owning object)."""
+def _secret_of(key_id: str) -> bytes:
+    return keys.key_by_id(key_id).secret
+
+
+def attachment_open(attachment: EncryptedAttachment) -> io.BufferedReader | io.BytesIO:
+    """The file as a seekable binary file that decrypts as it is read (close it after use);
+    the caller has checked the reader may see the owning object."""
     if attachment.erased_at is not None or not attachment.blob:
         raise FileNotFoundError("This attachment was erased.")
+    handle = storage().open(attachment.blob, "rb")
+    try:
+        head = handle.read(len(MAGIC))
+        if head != stream.MAGIC:
+            handle.seek(0)
+            return io.BytesIO(open_sealed(handle.read(), context=_context(attachment)))
+        total = handle.seek(0, os.SEEK_END)
+        reader = stream.reader(
+            stream.handle_fetch(handle),
+            total,
+            secret_for=_secret_of,
+            context=_context(attachment),
+            on_close=handle.close,
+        )
+    except BaseException:
+        handle.close()
+        raise
+    return reader
+
+
+def attachment_read(attachment: EncryptedAttachment) -> bytes:
+    """The file's bytes (the caller has checked the reader may see the owning object); for
+    files that may be large, ``attachment_open`` reads without holding them whole."""
+    with attachment_open(attachment) as handle:
+        return handle.read()
+
+
+def _blob_key_id(attachment: EncryptedAttachment) -> str:
     with storage().open(attachment.blob, "rb") as handle:
-        blob = handle.read()
-    return open_sealed(blob, context=_context(attachment))
+        head = handle.read(len(MAGIC) + 1 + 255)
+    key_id = stream.header_key_id(head)
+    return key_id if key_id is not None else blob_key_id(head)
 
 
 def attachment_erase(attachment: EncryptedAttachment) -> EncryptedAttachment:
@@ -168,21 +246,20 @@ def attachment_erase(attachment: EncryptedAttachment) -> EncryptedAttachment:
 def attachment_reencrypt(attachment: EncryptedAttachment) -> bool:
     """Move the file under the active key (key rotation); False if it already was.
 
-    Writes a new blob, points the row at it, and deletes the old blob after commit: run it
-    inside a transaction. A crash before the commit leaves an orphan, not a lost file.
+    Writes a new blob (streamed, segment by segment), points the row at it, and deletes the
+    old blob after commit: run it inside a transaction. A crash before the commit leaves an
+    orphan, not a lost file.
     """
     active = keys.active_key().key_id
     if attachment.erased_at is not None or not attachment.blob:
         return False
-    with storage().open(attachment.blob, "rb") as handle:
-        blob = handle.read()
-    if blob_key_id(blob) == active:
+    if _blob_key_id(attachment) == active:
         if attachment.key_id != active:
             EncryptedAttachment.objects.filter(pk=attachment.pk).update(key_id=active)
         return False
-    data = open_sealed(blob, context=_context(attachment))
     old = attachment.blob
-    attachment.blob = _write_blob(attachment, data)
+    with attachment_open(attachment) as plain:
+        attachment.blob, _size = _write_blob(attachment, iter(lambda: plain.read(READ_CHUNK), b""))
     attachment.key_id = active
     EncryptedAttachment.objects.filter(pk=attachment.pk).update(blob=attachment.blob, key_id=active)
     transaction.on_commit(lambda: storage().delete(old))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pharos.privacy import uploads
 from pharos.research.models import Layout
 
 
 class DatasetUploadForm(forms.Form):
     """A CTDC file, its layout (or detected from its header), a name and where it came from."""
 
-    file = forms.FileField(label=_("File (CSV or XLSX in a CTDC layout)"))
+    file = uploads.UploadField(label=_("File (CSV or XLSX in a CTDC layout)"))
     layout = forms.ChoiceField(
         label=_("Layout"),
         required=False,

@@ -233,18 +233,27 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pharos@localhost")
 # Personal data at rest: see pharos.privacy. Keys are "id:base64" pairs, newest first.
 PHAROS_FIELD_KEYS = env_list("PHAROS_FIELD_KEYS", [])
 PHAROS_BLIND_INDEX_KEY = env_str("PHAROS_BLIND_INDEX_KEY", "")
-# Encrypted attachments are sealed whole in memory; uploads stay in memory as well, so no
-# plaintext temporary file is ever written (pharos.privacy.files).
+# Encrypted attachments are sealed as they stream (pharos.privacy.files); this is the size a
+# module takes unless it sets its own (imports take PHAROS_IMPORT_MAX_BYTES, 1 GiB).
 PHAROS_ATTACHMENT_MAX_BYTES = env_int("PHAROS_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # How long a break-the-glass opening of another organisation's case lasts (pharos.referrals).
 PHAROS_BREAK_GLASS_HOURS = env_int("PHAROS_BREAK_GLASS_HOURS", 4)
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+# Small uploads stay in memory; larger ones go to disk sealed under a key only the request
+# holds (pharos.privacy.uploads), never as Django's plaintext temporary file. Past
+# PHAROS_UPLOAD_MAX_BYTES only the size is kept, so the form can say the file is too large.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "pharos.privacy.uploads.SealedTemporaryUploadHandler",
+]
+PHAROS_UPLOAD_MAX_BYTES = env_int("PHAROS_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024)
+# The largest case file an import reads (pharos.imports.reading); rows stream, so size costs time.
+PHAROS_IMPORT_MAX_BYTES = env_int("PHAROS_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 
 # Record linkage (pharos.linkage): the default match probability from which two records are one
 # person, and from which a pair goes to the review queue (each run may set its own).
 PHAROS_LINKAGE_THRESHOLD = env_int("PHAROS_LINKAGE_THRESHOLD_PERCENT", 60) / 100
 PHAROS_LINKAGE_REVIEW_LOW = env_int("PHAROS_LINKAGE_REVIEW_LOW_PERCENT", 30) / 100
-FILE_UPLOAD_MAX_MEMORY_SIZE = PHAROS_ATTACHMENT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("PHAROS_UPLOAD_MEMORY_BYTES", 4 * 1024 * 1024)
 # Case attachments (pharos.casework): the most a case file may be, and the types accepted,
 # checked on the file's content; years a closed case keeps personal data where the country
 # has no retention rule of its own.

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pharos.privacy import uploads
+
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
@@ -21,7 +23,7 @@ class FilterForm(forms.Form):
 
 
 class PopulationForm(forms.Form):
-    file = forms.FileField(
+    file = uploads.UploadField(
         label=_("Population table (CSV)"),
         help_text=_(
             "Columns: country, year, sex (F, M, _T), age_group (Y_LT18, Y_GE18, _T), population; optional source."

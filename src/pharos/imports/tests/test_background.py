@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pharos.cases.models import VictimCase
 from pharos.imports.models import ImportMapping, ImportUpload
 from pharos.jobs.models import Job
+from pharos.privacy import uploads
 from pharos.privacy.models import EncryptedAttachment
 
 # "Estado" is not a header Pharos knows: the person maps it by hand.
@@ -115,3 +116,45 @@ def test_a_saved_mapping_is_applied_to_the_next_file_from_that_source(cast, clie
     second = ImportUpload.objects.unscoped("test").exclude(pk=stored.pk).get()
     assert again["Location"] == f"/imports/uploads/{second.public_id}/"
     assert second.columns["Estado"] == "vic_TraffickingStatus"
+
+
+def test_a_file_too_large_for_memory_is_uploaded_sealed_and_imported(
+    cast, client_for, run_jobs, settings, monkeypatch
+):
+    # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE go through the sealed temporary handler.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    sealed = []
+    complete = uploads.SealedTemporaryUploadHandler.file_complete
+    monkeypatch.setattr(
+        uploads.SealedTemporaryUploadHandler,
+        "file_complete",
+        lambda self, size: sealed.append(size) or complete(self, size),
+    )
+    rows = b"".join(b"P%d,Ana,ActualVictim,2020\n" % n for n in range(3000))
+    content = b"record_id,prs_FirstName,Estado,vic_YearOfRegistration\n" + rows
+    assert len(content) > 64 * 1024  # several sealed segments
+    client = client_for(cast.owner)
+    response = upload(client, content)
+    assert response.status_code == 302
+    assert sealed == [len(content)]
+    stored = ImportUpload.objects.unscoped("test").get()
+    assert stored.headers[:2] == ["record_id", "prs_FirstName"]
+    assert EncryptedAttachment.objects.get(pk=stored.attachment_id).size == len(content)
+    ran = run_jobs(
+        lambda: client.post(
+            response["Location"], mapping_form(stored, column_2="vic_TraffickingStatus", run="import")
+        )
+    )
+    assert "The file was imported" in client.get(ran["Location"] + "status/").content.decode()
+    assert VictimCase.objects.unscoped("test").filter(organisation=cast.org_a).count() == 3000
+
+
+def test_an_upload_over_the_upload_limit_is_refused_with_its_size(cast, client_for, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.PHAROS_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    content = FILE + b"P3,Ana,ActualVictim,2020\n" * 150_000  # ~3.6 MB
+    response = upload(client_for(cast.owner), content)
+    assert response.status_code == 200
+    assert "The file is 3 MB; uploads may be at most 2 MB." in response.content.decode()
+    assert not ImportUpload.objects.unscoped("test").exists()
+    assert not EncryptedAttachment.objects.exists()

@@ -43,7 +43,7 @@ def test_store_and_read_back(media: Path) -> None:
     [blob] = blob_files(media)
     assert fresh.blob == f"{files.DIRECTORY}/{blob.name}"
     on_disk = blob.read_bytes()
-    assert on_disk.startswith(b"PXF1")
+    assert on_disk.startswith(b"PXF2")
     assert b"Quokkaburg" not in on_disk
     assert b"passport" not in on_disk
 
