@@ -55,12 +55,30 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "form_sex", gettext_noop("Registered victims by form of exploitation and sex"), ("form", "gender")
     ),
+    # Citizenship (Eurostat's and UNODC's breakdown; CTDC keeps the first citizenship), and the
+    # form of exploitation by year and by age group, as the statistics module's standard set has.
+    TableSpec(
+        "citizenship_sex",
+        gettext_noop("Registered victims by citizenship and sex"),
+        ("citizenship", "gender"),
+    ),
+    TableSpec(
+        "year_form",
+        gettext_noop("Registered victims by year and form of exploitation"),
+        ("yearOfRegistration", "form"),
+    ),
+    TableSpec(
+        "form_age",
+        gettext_noop("Registered victims by form of exploitation and age group"),
+        ("form", "ageBroad"),
+    ),
 )
 DIMENSION_TITLES = {
     "yearOfRegistration": gettext_noop("Year of registration"),
     "gender": gettext_noop("Sex"),
     "ageBroad": gettext_noop("Age group"),
     "CountryOfExploitation": gettext_noop("Country of exploitation"),
+    "citizenship": gettext_noop("Citizenship"),
     "form": gettext_noop("Form of exploitation"),
 }
 FORM_LABELS = {

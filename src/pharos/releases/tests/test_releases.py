@@ -168,6 +168,10 @@ def test_the_public_portal_shows_published_releases_only(world, client) -> None:
     csv_file = client.get(reverse("publications:file", args=[published.public_id, "tables.csv"]))
     assert csv_file.status_code == 200
     assert b"year_sex" in csv_file.content
+    # Citizenship and the form of exploitation by year and age are in every release's set.
+    for key in (b"citizenship_sex", b"year_form", b"form_age"):
+        assert key in csv_file.content
+    assert "Registered victims by citizenship and sex" in detail.content.decode()
 
 
 def test_internal_files_are_not_public(world, client) -> None:
