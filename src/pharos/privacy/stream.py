@@ -222,6 +222,7 @@ def pread_fetch(descriptor: int) -> Fetch:
 
 def handle_fetch(handle: Any) -> Fetch:
     """Reads by seeking a file object (a storage handle); one reader per handle."""
+
     def fetch(offset: int, length: int) -> bytes:
         handle.seek(offset)
         return handle.read(length)  # type: ignore[no-any-return]
