@@ -296,12 +296,12 @@ def _int_list(kind: pa.DataType) -> bool:
 def participant_upload(*, actor: Any, participant: Participant, data: bytes, file_name: str) -> Participant:
     """Store a participant's encodings (checked, then encrypted at rest) in place of earlier ones."""
     _membership(actor, "linkage.projects")
-    records = check_encodings(data, participant.source)
     if len(data) > files.max_bytes():
         raise LinkageError(
             f"The file is larger than this instance accepts ({files.max_bytes() // (1024 * 1024)} MiB); "
             "link it with `pharos pprl link` instead."
         )
+    records = check_encodings(data, participant.source)
     with transaction.atomic():
         locked = Participant.objects.select_for_update().select_related("project").get(pk=participant.pk)
         old = locked.encodings

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pharos.linkage.engine.model import Tuning
 from pharos.linkage.models import PairState, RunScope, Verdict
-from pharos.privacy import uploads
+from pharos.privacy import files, uploads
 from pharos.tenancy.models import Organisation
 
 _SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -121,4 +121,5 @@ class ProjectForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = uploads.UploadField(label=_("Encodings file (from pharos pprl encode)"))
+    # Read whole to check it, then kept as one attachment: at most PHAROS_ATTACHMENT_MAX_BYTES.
+    file = uploads.UploadField(label=_("Encodings file (from pharos pprl encode)"), max_bytes=files.max_bytes)

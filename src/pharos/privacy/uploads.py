@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
@@ -158,6 +158,23 @@ class SealedTemporaryUploadHandler(FileUploadHandler):
 
 
 class UploadField(forms.FileField):
-    """A file field that refuses, with the size in the message, an upload that was too large."""
+    """A file field that refuses, with the size in the message, an upload that was too large:
+    over PHAROS_UPLOAD_MAX_BYTES, or over ``max_bytes`` (a number or a callable giving one,
+    read when the form is checked, so settings changed at run time count)."""
 
     default_validators = [validate_complete]
+
+    def __init__(self, *args: Any, max_bytes: int | Callable[[], int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and self.max_bytes is not None:
+            limit = self.max_bytes() if callable(self.max_bytes) else self.max_bytes
+            if value.size > limit:
+                raise ValidationError(
+                    _("The file is %(size)d MB; files here may be at most %(limit)d MB.")
+                    % {"size": -(-value.size // 2**20), "limit": limit // 2**20},
+                    code="too_large",
+                )

@@ -178,3 +178,13 @@ def test_the_shelter_sees_the_project_but_cannot_link_it(world: World) -> None:
         reverse("linkage:project_link", kwargs={"public_id": project.public_id})
     )
     assert response.status_code == 403
+
+
+def test_an_encodings_file_over_the_size_limit_is_refused_with_its_size(
+    world: World, encodings: dict[str, bytes], settings: Any
+) -> None:
+    project = _create(world)
+    settings.PHAROS_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    page = _upload(world.unit, project, "police-mk", b"\0" * (3 * 1024 * 1024 + 5)).content.decode()
+    assert "The file is 4 MB; files here may be at most 1 MB." in page
+    assert not Participant.objects.filter(project=project, encodings__isnull=False).exists()
