@@ -212,7 +212,7 @@ def participant_upload(request: HttpRequest, public_id: UUID, participant_id: UU
                 request, _("The encodings of %(source)s were uploaded.") % {"source": participant.source}
             )
     elif form.has_error("file", "too_large"):
-        messages.error(request, " ".join(form.errors["file"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["file"]))
     else:
         messages.error(request, _("Choose an encodings file to upload."))
     return redirect("linkage:project_detail", public_id=project.public_id)
