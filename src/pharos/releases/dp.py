@@ -2,11 +2,12 @@
 CTDC-layout microdata, and count tables, with zero-concentrated DP (zCDP) accounting.
 
 The design follows PRIVACY_RELEASE.md §4 (``od_pos_gauss``) with the two tricks that make
-pac-synth (Synthetic Data Showcase) accurate: count present values only and cap each record's
-contribution, and measure length by length, so that a combination is only measured when all
+pac-synth (Synthetic Data Showcase) accurate: count present values only and bound each record's
+contribution (a long record's combinations are scaled down evenly to the bound, see
+``_clip_weight``), and measure length by length, so that a combination is only measured when all
 its shorter parts were released (parent-child pruning on DP outputs costs no privacy).
 Domains come from the public codebook, never from the data, so no value is learned from the
-records. Noise is OpenDP's discrete Gaussian (``make_gaussian`` on integers); privacy loss is
+records. Noise is OpenDP's Gaussian (``make_gaussian``, discrete on whole counts); privacy loss is
 rho (zCDP), converted to (epsilon, delta) by ``make_zCDP_to_approxDP``.
 """
 
@@ -23,6 +24,8 @@ from typing import Any
 
 Attribute = tuple[str, str]  # (column, value)
 Combo = tuple[Attribute, ...]  # attributes in column order
+# Relative margin on a sensitivity computed in floating point (weighted counts are float sums).
+FLOAT_SLACK = 1e-6
 
 
 def _opendp() -> Any:
@@ -121,15 +124,19 @@ class Budget:
 # --- the noise ---------------------------------------------------------------------------------
 
 
-def gaussian_counts(counts: Sequence[int], sensitivity: float, rho: float) -> tuple[list[int], float]:
+def gaussian_counts(
+    counts: Sequence[float], sensitivity: float, rho: float, *, whole: bool = True
+) -> tuple[list[int], float]:
     """Gaussian noise on a vector of counts of L2 ``sensitivity``; returns rounded values and sigma.
 
-    An integer sensitivity uses OpenDP's discrete Gaussian on integers; any other uses its
-    float Gaussian on the exact sensitivity (rounding up to an integer would cost up to a
-    quarter more noise, e.g. sqrt(10) -> 4), then rounds the results (post-processing).
+    Whole counts with an integer sensitivity use OpenDP's discrete Gaussian on integers; anything
+    else uses its float Gaussian on the exact sensitivity (rounding up to an integer would cost up
+    to a quarter more noise, e.g. sqrt(10) -> 4), then rounds the results (post-processing).
+    ``whole`` is the caller's statement, not read from the counts: the mechanism must not depend
+    on the data.
     """
     dp = _opendp()
-    integral = abs(sensitivity - round(sensitivity)) < 1e-9
+    integral = whole and abs(sensitivity - round(sensitivity)) < 1e-9
     d_in: float = round(sensitivity) if integral else sensitivity
     sigma = d_in / math.sqrt(2.0 * rho)
     if integral:
@@ -143,6 +150,8 @@ def gaussian_counts(counts: Sequence[int], sensitivity: float, rho: float) -> tu
     if not counts:
         return [], sigma
     if integral:
+        if not all(float(c).is_integer() for c in counts):
+            raise ValueError("Whole counts were promised.")
         return [int(v) for v in measurement([int(c) for c in counts])], sigma
     return [round(v) for v in measurement([float(c) for c in counts])], sigma
 
@@ -186,15 +195,18 @@ class DpParameters:
     delta: float
     max_length: int = 3
     # Tuned on the generator's 50,000 records (bench/releases, synthetic data only).
-    # Attributes a record keeps when counting combinations of each length (a random subset
-    # beyond): 14 keeps nearly every record whole for one-way counts, 10 bounds the many
-    # 2- and 3-way combinations a long record would otherwise add. Half the budget goes to the
-    # many 3-way cells. The one-way threshold is high (the codebook has ~250 countries, most
-    # absent); longer ones are low, since a candidate there already has every released parent.
-    contribution_bound: tuple[int, ...] = (14, 10, 10)
+    # Per length k, a record contributes at most as much as one of ``cap`` attributes: its
+    # combinations whole, or, if longer, all C(n, k) of them at an even weight with the L2 norm
+    # of C(cap, k) whole ones (``_clip_weight``). 14 keeps nearly every record whole for one-way
+    # counts; 8 bounds the many 2- and 3-way combinations a long record would otherwise add (with
+    # the even weights a lower bound than the former random subset of 10 pays: less noise, and a
+    # long record still counts). Half the budget goes to the many 3-way cells. The one-way
+    # threshold is high (the codebook has ~250 countries, most absent); longer ones are low,
+    # since a candidate there already has every released parent.
+    contribution_bound: tuple[int, ...] = (14, 8, 8)
     length_weights: tuple[float, ...] = (0.15, 0.35, 0.5)  # share of rho per length
     thresholds: tuple[float, ...] = (4.0, 0.4, 0.25)  # released when noisy count >= t * sigma
-    # Share of rho for a DP histogram of record lengths, used to undo the bias of the cap.
+    # Share of rho for a DP histogram of record lengths, used to undo the bias of the bound.
     histogram_weight: float = 0.02
     seed: int | None = None
 
@@ -245,25 +257,31 @@ def measure_combinations(
     ``domains`` is the public codebook: the values each column may take. A value outside it is
     dropped from the record (it would otherwise reveal itself by appearing).
     """
-    rng = rng_for(params.seed)
     caps = params.contribution_bound[: params.max_length]
     weights = params.length_weights[: params.max_length]
     share = sum(weights) + params.histogram_weight
     rho = rho_for(params.epsilon, params.delta)
     allowed = {c: set(map(str, domains.get(c, ()))) for c in columns}
     order = {c: i for i, c in enumerate(columns)}
-    truth: Counter[Combo] = Counter()
+    # Combinations are counted as tuples of attribute numbers: hashing them is much cheaper.
+    number: dict[Attribute, int] = {}
+    truth: Counter[tuple[int, ...]] = Counter()  # of records within the cap of their length
+    longer: dict[tuple[int, int], Counter[tuple[int, ...]]] = {}  # (length, size) -> over it
     lengths: Counter[int] = Counter()
     for row in records:
-        attrs = [a for a in attributes(row, columns) if a[1] in allowed[a[0]]]
+        attrs = [number.setdefault(a, len(number)) for a in attributes(row, columns) if a[1] in allowed[a[0]]]
         lengths[len(attrs)] += 1
-        kept: dict[int, list[Attribute]] = {}
         for length, cap in enumerate(caps, start=1):
-            if cap not in kept:  # lengths with the same cap share one random subset
-                kept[cap] = (
-                    attrs if len(attrs) <= cap else sorted(rng.sample(attrs, cap), key=lambda a: order[a[0]])
-                )
-            truth.update(itertools.combinations(kept[cap], length))
+            combos = itertools.combinations(attrs, length)
+            if len(attrs) <= cap:
+                truth.update(combos)
+            else:
+                longer.setdefault((length, len(attrs)), Counter()).update(combos)
+    weighted: dict[tuple[int, ...], float] = dict(truth)
+    for (length, size), counter in longer.items():
+        weight = _clip_weight(caps[length - 1], size, length)
+        for key, n in counter.items():
+            weighted[key] = weighted.get(key, 0) + weight * n
     retention = dict.fromkeys(range(1, params.max_length + 1), 1.0)
     if params.histogram_weight > 0:
         # One record is in one bin: sensitivity 1. Post-processing turns it into retention rates.
@@ -280,8 +298,14 @@ def measure_combinations(
         candidates = previous if length == 1 else _extend(released, length, order)
         sizes[length] = len(candidates)
         rho_k = rho * weights[length - 1] / share
-        sensitivity = math.sqrt(math.comb(caps[length - 1], length))
-        noisy, sigma = gaussian_counts([truth.get(c, 0) for c in candidates], sensitivity, rho_k)
+        # The slack covers float rounding in the sums of fractional weights (far below a millionth).
+        sensitivity = math.sqrt(math.comb(caps[length - 1], length)) * (1 + FLOAT_SLACK)
+        noisy, sigma = gaussian_counts(
+            [weighted.get(tuple(number.get(a, -1) for a in c), 0) for c in candidates],
+            sensitivity,
+            rho_k,
+            whole=False,
+        )
         sigmas[length] = sigma
         floor = params.thresholds[length - 1] * sigma
         for combo, value in zip(candidates, noisy, strict=True):
@@ -298,15 +322,29 @@ def measure_combinations(
     )
 
 
+def _clip_weight(cap: int, size: int, length: int) -> float:
+    """The weight of each ``length``-combination of a record of ``size`` attributes under ``cap``.
+
+    A record over the cap has C(size, k) combinations; scaled evenly to the L2 norm of C(cap, k)
+    whole ones, each weighs sqrt(C(cap, k) / C(size, k)). The sensitivity is that of keeping a
+    random cap-subset of attributes, but a kept share p of the record becomes sqrt(p) > p of its
+    signal, with no sampling noise: at epsilon 12 the subset lost more reportable 2-way
+    combinations to noise than pac-synth did; this keeps more at every epsilon (docs/benchmarks.md).
+    """
+    if size <= cap:
+        return 1.0
+    return math.sqrt(math.comb(cap, length) / math.comb(size, length))
+
+
 def _retention(histogram: Mapping[int, int], caps: Sequence[int]) -> dict[int, float]:
     """For each length k, the expected share of k-combinations a record keeps under its cap.
 
-    A record of n > cap attributes keeps a random cap-subset, so C(cap, k) of its C(n, k)
-    combinations; weighting by C(n, k) gives the share over all combinations of that length.
+    A record of n > cap attributes counts each of its C(n, k) combinations with the clipping
+    weight; weighting by C(n, k) gives the share over all combinations of that length.
     """
     out: dict[int, float] = {}
     for k, cap in enumerate(caps, start=1):
-        kept = sum(h * math.comb(min(n, cap), k) for n, h in histogram.items())
+        kept = sum(h * math.comb(n, k) * _clip_weight(cap, n, k) for n, h in histogram.items())
         total = sum(h * math.comb(n, k) for n, h in histogram.items())
         out[k] = kept / total if total and kept else 1.0
     return out

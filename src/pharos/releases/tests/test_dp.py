@@ -4,6 +4,7 @@ synthetic records contain no combination absent from the DP aggregates."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
 import pytest
@@ -98,3 +99,38 @@ def test_synthetic_records_contain_no_combination_absent_from_the_dp_aggregates(
     f_with_a = found.get((("sex", "F"), ("flagA", "1")), 0)
     m_with_a = found.get((("sex", "M"), ("flagA", "1")), 0)
     assert f_with_a > m_with_a
+
+
+@pytest.mark.parametrize(("cap", "size", "length"), [(10, 16, 2), (10, 13, 3), (14, 16, 1), (3, 5, 2)])
+def test_a_long_record_is_scaled_to_the_l2_bound_of_its_cap(cap: int, size: int, length: int) -> None:
+    weight = dp._clip_weight(cap, size, length)
+    norm = math.sqrt(math.comb(size, length) * weight**2)
+    bound = math.sqrt(math.comb(cap, length))
+    assert norm == pytest.approx(bound, rel=1e-12)
+    assert norm <= bound * (1 + dp.FLOAT_SLACK)  # the sensitivity the noise is calibrated to
+    assert dp._clip_weight(cap, cap, length) == 1.0  # a record within the cap counts whole
+
+
+def test_the_length_histogram_undoes_the_bias_of_the_bound() -> None:
+    rows = records(4000, seed=7)
+    for row in rows:  # every record has all five attributes: over a cap of 3, each pair weighs sqrt(3/10)
+        row["flagA"] = row["flagB"] = "1"
+    aggregates = dp.measure_combinations(
+        rows,
+        COLUMNS,
+        DOMAINS,
+        dp.DpParameters(epsilon=50.0, delta=1e-6, contribution_bound=(5, 3, 3), seed=5),
+    )
+    truth = dp.true_counts(rows, COLUMNS, 2)
+    pairs = [c for c, n in truth.items() if len(c) == 2 and n >= 200]
+    assert pairs
+    for combo in pairs:
+        assert aggregates.counts[combo] == pytest.approx(truth[combo], rel=0.1)
+
+
+def test_whole_counts_are_checked_before_the_discrete_gaussian() -> None:
+    with pytest.raises(ValueError, match="Whole counts"):
+        dp.gaussian_counts([1.5, 2.0], 1.0, 0.5)
+    noisy, sigma = dp.gaussian_counts([1.5, 2.0], 1.0, 0.5, whole=False)
+    assert len(noisy) == 2
+    assert sigma == pytest.approx(1.0)
