@@ -1,5 +1,6 @@
-"""The test settings with the database cache that production uses (``pharos.settings.production``),
-so several server processes share the computed statistics, as they do in production."""
+"""The test settings with what production sets for serving pages (``pharos.settings.production``):
+the database cache, so several server processes share the computed statistics, and persistent
+database connections."""
 
 from pharos.settings.test import *  # noqa: F403
 
@@ -9,3 +10,5 @@ CACHES = {
         "LOCATION": "pharos_cache",
     }
 }
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

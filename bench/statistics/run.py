@@ -293,10 +293,14 @@ def serve(fd: int, threads: int) -> None:
     import django
 
     django.setup()
+    import logging
+
     from waitress.server import create_server
 
     from pharos.wsgi import application
 
+    # waitress logs every queued request at WARNING: with 20 users that is the whole output.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     listener = socket.socket(fileno=fd)
     create_server(application, sockets=[listener], threads=threads, expose_tracebacks=False).run()
 
