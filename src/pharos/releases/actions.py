@@ -176,8 +176,13 @@ def compute(
     spend: Callable[[float, float], None] | None = None,
     first_year: int = 2000,
     countries: Sequence[str] | None = None,
+    unit: str = build.RECORD_UNIT,
 ) -> build.Content:
-    """The content of a release from CTDC rows; ``spend(epsilon, delta)`` is called before any noise."""
+    """The content of a release from CTDC rows; ``spend(epsilon, delta)`` is called before any noise.
+
+    ``unit`` says what one row is (``build.PERSON_UNIT`` for ``queries.ctdc_rows``): the notes
+    and the privacy statement name it.
+    """
     seed = parameters.get("seed")
     if method == Method.SUPPRESSION:
         return build.build_suppression(
@@ -185,6 +190,7 @@ def compute(
             threshold=int(parameters.get("threshold", DEFAULT_THRESHOLD)),
             rounding_base=int(parameters.get("rounding_base", DEFAULT_ROUNDING)),
             seed=seed,
+            unit=unit,
         )
     epsilon = float(parameters["epsilon"])
     delta = float(parameters.get("delta") or dp.default_delta(len(rows)))
@@ -201,7 +207,9 @@ def compute(
     if countries is not None:  # the reference table of the installation (public, like the code lists)
         for column in ctdc.COUNTRY_COLUMNS:
             domains[column] = list(countries)
-    return build.build_dp(rows, params=params, domains=domains, synthetic=method == Method.SYNTHETIC)
+    return build.build_dp(
+        rows, params=params, domains=domains, synthetic=method == Method.SYNTHETIC, unit=unit
+    )
 
 
 def release_build(
@@ -229,6 +237,7 @@ def release_build(
             rows=rows,
             spend=spend,
             countries=queries.country_codes(),
+            unit=build.PERSON_UNIT,
         )
     except dp.BudgetExceeded as exc:
         _fail(actor=actor, release=release, reason="budget", detail=str(exc))

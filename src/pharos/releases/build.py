@@ -251,8 +251,23 @@ def table_files(tables: Sequence[dict[str, Any]], notes: Sequence[str]) -> dict[
 # --- the three methods ----------------------------------------------------------------------------
 
 
+RECORD_UNIT = "one registered victim record"
+PERSON_UNIT = "one person (a registered victim), counted once whatever the number of their cases"
+
+
+def _unit_note(unit: str) -> str:
+    if unit == PERSON_UNIT:
+        return "Each person is counted once, whatever the number of their cases (the year is that of their first registration)."
+    return "Each record is counted once (records of the same person are not merged)."
+
+
 def build_suppression(
-    rows: Sequence[dict[str, str]], *, threshold: int, rounding_base: int, seed: int | None
+    rows: Sequence[dict[str, str]],
+    *,
+    threshold: int,
+    rounding_base: int,
+    seed: int | None,
+    unit: str = RECORD_UNIT,
 ) -> Content:
     rng = rng_for(seed)
     tables = []
@@ -261,8 +276,9 @@ def build_suppression(
         if rounding_base > 1:
             protected = disclosure.round_table(protected, rounding_base, rng)
         tables.append(_table_summary(protected))
-    privacy = {"method": "suppression", "threshold": threshold, "rounding_base": rounding_base}
+    privacy = {"method": "suppression", "threshold": threshold, "rounding_base": rounding_base, "unit": unit}
     notes = [
+        _unit_note(unit),
         f"Counts from 1 to {threshold - 1} are suppressed, with further counts suppressed so that totals cannot rebuild them.",
         f"Published counts are randomly rounded to a multiple of {rounding_base} (unbiased); totals are rounded on their own."
         if rounding_base > 1
@@ -278,6 +294,7 @@ def build_dp(
     params: dp.DpParameters,
     domains: dict[str, list[str]],
     synthetic: bool,
+    unit: str = RECORD_UNIT,
 ) -> Content:
     columns = ctdc.DP_COLUMNS
     aggregates = dp.measure_combinations(rows, columns, domains, params)
@@ -289,7 +306,7 @@ def build_dp(
         "delta": params.delta,
         "rho": aggregates.rho,
         "accounting": "zCDP (OpenDP make_gaussian, discrete Gaussian), converted with make_zCDP_to_approxDP",
-        "unit": "one registered victim record",
+        "unit": unit,
         **params.as_dict(),
         "sigmas": {str(k): round(v, 3) for k, v in aggregates.sigmas.items()},
     }
@@ -297,6 +314,7 @@ def build_dp(
         f"Differentially private counts: epsilon {params.epsilon:g}, delta {params.delta:.3g}; "
         f"all combinations of up to {params.max_length} attributes measured once.",
         "A combination that is absent may exist; small published counts are dominated by noise.",
+        _unit_note(unit),
     ]
     agg_rows = [
         [len(combo), ";".join(f"{c}:{v}" for c, v in combo), n]

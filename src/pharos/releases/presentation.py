@@ -67,16 +67,27 @@ def chart_spec(title: str, headers: list[str], rows: list[dict[str, Any]]) -> di
     }
 
 
+def _unit_lines(privacy: dict[str, Any]) -> list[str]:
+    if privacy.get("unit") != build.PERSON_UNIT:
+        return []
+    return [
+        gettext(
+            "Each person is counted once, whatever the number of their cases; the year is that of their first registration."
+        )
+    ]
+
+
 def privacy_lines(summary: dict[str, Any]) -> list[str]:
     privacy = summary.get("privacy", {})
     method = privacy.get("method")
     if method == "suppression":
         lines = [
+            *_unit_lines(privacy),
             gettext(
                 "Counts from 1 to %(below)s are suppressed, and further counts are suppressed so that no hidden "
                 "count can be worked out from the totals."
             )
-            % {"below": int(privacy.get("threshold", 10)) - 1}
+            % {"below": int(privacy.get("threshold", 10)) - 1},
         ]
         if int(privacy.get("rounding_base", 1)) > 1:
             lines.append(
@@ -87,6 +98,7 @@ def privacy_lines(summary: dict[str, Any]) -> list[str]:
             )
         return lines
     lines = [
+        *_unit_lines(privacy),
         gettext(
             "Counts are differentially private (epsilon %(epsilon)s, delta %(delta)s, zero-concentrated accounting): "
             "random noise of known size is added, so no published number depends much on any one person."

@@ -4,6 +4,7 @@ and the CTDC-layout rows a release is built from (counts only, never a personal 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,15 +75,25 @@ def citation(release: Release) -> str:
     )
 
 
-def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
-    """The organisation's registered victims in the CTDC layout, read with the builder's scope."""
-    from pharos.cases.models import FORMS_OF_EXPLOITATION, VictimCase
-    from pharos.exports import formats
-    from pharos.exports.queries import Mapper, alpha3_codes
-    from pharos.releases.ctdc import CTDC_COLUMNS
+# CTDC columns a person's later cases fill when the first left them empty (the rest are flags).
+_SCALAR_COLUMNS = ("gender", "ageBroad", "citizenship", "CountryOfExploitation")
+_CHUNK = 2000
 
-    mapper = Mapper()
-    alpha3 = alpha3_codes()
+
+def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
+    """The organisation's registered victims in the CTDC layout, one row per person.
+
+    A person is counted once, as the statistics module counts them (``pharos.statistics.units``:
+    the record-linkage cluster when there is one, else the person record), whatever the number
+    of their cases: the row is their first registration (year, age, country of exploitation),
+    with every form of exploitation, means of control, sector and recruiter relationship any of
+    their cases records. One row per person is also what a DP release's guarantee is about:
+    a person with three cases would otherwise weigh three records.
+    """
+    from pharos.cases.models import VictimCase
+    from pharos.exports.queries import Mapper, alpha3_codes
+
+    convert = _Converter(Mapper(), alpha3_codes())
     cases = (
         VictimCase.objects.visible_to(user, capability)
         .select_related("person")
@@ -99,25 +110,73 @@ def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
             "person__gender",
             "person__citizenships",
         )
-        .order_by("id")
+        .order_by("registered_on", "id")
     )
-    for case in cases.iterator(chunk_size=2000):
-        if formats._status_counted(case, mapper) is None:
+    persons: dict[str, dict[str, str]] = {}
+    chunk: list[Any] = []
+    for case in cases.iterator(chunk_size=_CHUNK):
+        chunk.append(case)
+        if len(chunk) == _CHUNK:
+            _merge(persons, chunk, convert)
+            chunk = []
+    _merge(persons, chunk, convert)
+    yield from persons.values()
+
+
+def _merge(persons: dict[str, dict[str, str]], cases: list[Any], convert: _Converter) -> None:
+    """Add ``cases`` (in registration order) to ``persons``, keyed by the person's unit."""
+    from pharos.releases.ctdc import CTDC_COLUMNS
+    from pharos.statistics.units import person_units
+
+    if not cases:
+        return
+    units = person_units([case.person_id for case in cases]).to_pylist()
+    for case, unit in zip(cases, units, strict=True):
+        row = convert(case)
+        if row is None:
             continue
-        flags: set[str] = set()
-        flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
-        flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
-        flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
-        flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
-        flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
-        citizenships = case.person.citizenships or []
-        row = dict.fromkeys(CTDC_COLUMNS, "")
-        row["yearOfRegistration"] = str(case.registered_on.year)
-        row["gender"] = mapper(formats.GENDER, case.person.gender, "ctdc") or ""
-        row["ageBroad"] = formats._ctdc_age(case.age_at_identification)
-        row["citizenship"] = alpha3.get(citizenships[0], citizenships[0]) if citizenships else ""
-        country = case.country_of_exploitation or ""
-        row["CountryOfExploitation"] = alpha3.get(country, country)
+        first = persons.get(unit)
+        if first is None:
+            persons[unit] = row
+            continue
+        for column in _SCALAR_COLUMNS:
+            first[column] = first[column] or row[column]
         for column in CTDC_COLUMNS[6:]:
-            row[column] = "1" if column in flags else ""
-        yield row
+            first[column] = first[column] or row[column]
+
+
+@dataclass(frozen=True)
+class _Converter:
+    """One case in the CTDC layout; None for a case that is not a registered victim."""
+
+    mapper: Any
+    alpha3: dict[str, str]
+
+    def __call__(self, case: Any) -> dict[str, str] | None:
+        return _ctdc_row(case, self.mapper, self.alpha3)
+
+
+def _ctdc_row(case: Any, mapper: Any, alpha3: dict[str, str]) -> dict[str, str] | None:
+    from pharos.cases.models import FORMS_OF_EXPLOITATION
+    from pharos.exports import formats
+    from pharos.releases.ctdc import CTDC_COLUMNS
+
+    if formats._status_counted(case, mapper) is None:
+        return None
+    flags: set[str] = set()
+    flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
+    flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
+    flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
+    flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
+    flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
+    citizenships = case.person.citizenships or []
+    row = dict.fromkeys(CTDC_COLUMNS, "")
+    row["yearOfRegistration"] = str(case.registered_on.year)
+    row["gender"] = mapper(formats.GENDER, case.person.gender, "ctdc") or ""
+    row["ageBroad"] = formats._ctdc_age(case.age_at_identification)
+    row["citizenship"] = alpha3.get(citizenships[0], citizenships[0]) if citizenships else ""
+    country = case.country_of_exploitation or ""
+    row["CountryOfExploitation"] = alpha3.get(country, country)
+    for column in CTDC_COLUMNS[6:]:
+        row[column] = "1" if column in flags else ""
+    return row

@@ -254,3 +254,46 @@ def test_only_a_reviewer_sets_the_budget_and_never_below_what_is_spent(world) ->
     with pytest.raises(actions.ReleaseRefused):
         actions.ledger_set_budget(actor=acting(world["coordinator"]), epsilon=2.0, delta=1e-6)
     assert AuditEvent.objects.filter(action="releases.budget.changed").count() == 1
+
+
+def test_a_person_with_several_cases_counts_once(world) -> None:
+    """One row per person: the first registration's year and age, every case's forms of exploitation."""
+    from pharos.releases import build, presentation, queries
+
+    owner = acting(world["cast"].owner)
+    facts = {"age_at_identification": 30, "country_of_exploitation": "MK"}
+    decision = {"status": "ActualVictim", "decision_org_type": "NGO", "decided_on": datetime.date(2024, 3, 1)}
+    later = case_actions.case_register(
+        actor=owner,
+        organisation=world["cast"].org_a,
+        new_person={"first_name": "Twice", "gender": "Feminine", "citizenships": ["DE"]},
+        facts={
+            **facts,
+            "registered_on": datetime.date(2025, 6, 1),
+            "forms_of_exploitation": ["ForcedLabour"],
+        },
+        decision=decision,
+    )
+    case_actions.case_register(
+        actor=owner,
+        organisation=world["cast"].org_a,
+        person=later.person,
+        facts={
+            **facts,
+            "registered_on": datetime.date(2023, 1, 1),
+            "forms_of_exploitation": ["SexualExploitation"],
+        },
+        decision=decision,
+    )
+    rows = list(queries.ctdc_rows(acting(world["statistician"])))
+    assert len(rows) == 41  # the world's 40 persons, and this one once for two cases
+    twice = [r for r in rows if r["yearOfRegistration"] == "2023"]  # the world registers in 2024-25
+    assert len(twice) == 1
+    assert twice[0]["isForcedLabour"] == "1"
+    assert twice[0]["isSexualExploit"] == "1"
+    assert sum(r["yearOfRegistration"] == "2025" for r in rows) == 20  # the world's 20, not the later case
+
+    release = built(world["statistician"], "dp", epsilon=4.0, seed=5)
+    assert release.summary["records"] == 41
+    assert release.summary["privacy"]["unit"] == build.PERSON_UNIT
+    assert any("Each person is counted once" in line for line in presentation.privacy_lines(release.summary))
