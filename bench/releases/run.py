@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/releases/run.py [--records 50000] [--seed 20261128] [--epsilons 1 4 12] [--runs 1] [--synthesis]
 
-On the generator's data (``pharos generate``, CTDC layout), both engines release all present-value
+On the generator's data (``pharos generate``, CTDC layout and the victim's status), both engines release all present-value
 combinations of length 1-3 at the same epsilon and delta (1 / (n ln n)). For every length it prints,
 per engine: the share of reportable combinations (true count >= 10) preserved, their mean relative
 error (unreleased = 1), the share of released combinations that are fabricated, and the time.

@@ -72,6 +72,17 @@ TABLES: tuple[TableSpec, ...] = (
         gettext_noop("Registered victims by form of exploitation and age group"),
         ("form", "ageBroad"),
     ),
+    # Identified and presumed victims: Eurostat's first split (not a CTDC column).
+    TableSpec(
+        "year_status",
+        gettext_noop("Registered victims by year and status (identified or presumed)"),
+        ("yearOfRegistration", ctdc.STATUS),
+    ),
+    TableSpec(
+        "status_sex",
+        gettext_noop("Registered victims by status and sex"),
+        (ctdc.STATUS, "gender"),
+    ),
 )
 DIMENSION_TITLES = {
     "yearOfRegistration": gettext_noop("Year of registration"),
@@ -80,6 +91,11 @@ DIMENSION_TITLES = {
     "CountryOfExploitation": gettext_noop("Country of exploitation"),
     "citizenship": gettext_noop("Citizenship"),
     "form": gettext_noop("Form of exploitation"),
+    ctdc.STATUS: gettext_noop("Status"),
+}
+STATUS_LABELS = {
+    "identified": gettext_noop("Identified victim"),
+    "presumed": gettext_noop("Presumed victim"),
 }
 FORM_LABELS = {
     "isForcedLabour": gettext_noop("Forced labour"),

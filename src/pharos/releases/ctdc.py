@@ -67,8 +67,12 @@ def _ctdc_age(age: int) -> str:
 
 
 COUNTRY_COLUMNS = ("citizenship", "CountryOfExploitation")
+# Not a CTDC column: identified or presumed victim (Eurostat's split, the statistics module's
+# status tables). Releases measure and publish it; synthetic microdata keep the CTDC layout.
+STATUS = "status"
+STATUS_VALUES = ("identified", "presumed")
 # Columns a DP release measures: traffickMonths is always empty in our CTDC export.
-DP_COLUMNS: tuple[str, ...] = tuple(c for c in CTDC_COLUMNS if c != "traffickMonths")
+DP_COLUMNS: tuple[str, ...] = (*(c for c in CTDC_COLUMNS if c != "traffickMonths"), STATUS)
 FLAG_COLUMNS: tuple[str, ...] = CTDC_COLUMNS[6:]
 
 
@@ -88,6 +92,7 @@ def codebook(first_year: int, last_year: int, *, alpha3: bool = True) -> dict[st
         "ageBroad": [e.code for e in lists["ctdc.age_broad"].codes],
         "citizenship": countries,
         "CountryOfExploitation": countries,
+        STATUS: list(STATUS_VALUES),
     }
     for column in FLAG_COLUMNS:
         book[column] = ["1"]
@@ -114,11 +119,24 @@ _FLAG_LISTS = {
 _NOT_VICTIM = "NotAVictimOfTrafficking"
 
 
+@cache
+def _status_of() -> dict[str, str]:
+    """HTCDS trafficking status → identified / presumed (the code list's Eurostat mapping)."""
+    codes = read_all()["htcds.vic_TraffickingStatus"].codes
+    found: dict[str, str] = {}
+    for entry in codes:
+        mapped = entry.mappings.get("eurostat")
+        if isinstance(mapped, str):
+            found[entry.code] = mapped
+    return found
+
+
 def rows_from_htcds_csv(path: Path) -> Iterator[dict[str, str]]:
     """CTDC rows (alpha-2 countries) of the registered victims in an HTCDS CSV file."""
     maps = _ctdc_mappings()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for source in csv.DictReader(handle):
+            status = _status_of().get(source.get("vic_TraffickingStatus") or "")
             if source.get("vic_TraffickingStatus") == _NOT_VICTIM:
                 continue
             flags: set[str] = set()
@@ -136,6 +154,7 @@ def rows_from_htcds_csv(path: Path) -> Iterator[dict[str, str]]:
                     "ageBroad": _ctdc_age(int(age)) if age.isdigit() else "",
                     "citizenship": (source.get("prs_Citizenship") or "").split(";")[0],
                     "CountryOfExploitation": source.get("vic_CountryOfExploitation", ""),
+                    STATUS: status or "",
                 }
             )
             for column in FLAG_COLUMNS:

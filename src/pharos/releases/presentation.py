@@ -18,6 +18,8 @@ def code_label(code: str) -> str:
         return gettext("Total")
     if code in build.FORM_LABELS:
         return gettext(build.FORM_LABELS[code])
+    if code in build.STATUS_LABELS:
+        return gettext(build.STATUS_LABELS[code])
     return code
 
 

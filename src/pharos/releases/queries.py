@@ -87,7 +87,7 @@ def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
     the record-linkage cluster when there is one, else the person record), whatever the number
     of their cases: the row is their first registration (year, age, country of exploitation),
     with every form of exploitation, means of control, sector and recruiter relationship any of
-    their cases records. One row per person is also what a DP release's guarantee is about:
+    their cases records, and "identified" when any case identified them. One row per person is also what a DP release's guarantee is about:
     a person with three cases would otherwise weigh three records.
     """
     from pharos.cases.models import VictimCase
@@ -125,7 +125,7 @@ def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
 
 def _merge(persons: dict[str, dict[str, str]], cases: list[Any], convert: _Converter) -> None:
     """Add ``cases`` (in registration order) to ``persons``, keyed by the person's unit."""
-    from pharos.releases.ctdc import CTDC_COLUMNS
+    from pharos.releases.ctdc import CTDC_COLUMNS, STATUS
     from pharos.statistics.units import person_units
 
     if not cases:
@@ -143,6 +143,8 @@ def _merge(persons: dict[str, dict[str, str]], cases: list[Any], convert: _Conve
             first[column] = first[column] or row[column]
         for column in CTDC_COLUMNS[6:]:
             first[column] = first[column] or row[column]
+        if row[STATUS] == "identified":  # identified in any of their cases
+            first[STATUS] = "identified"
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,10 @@ class _Converter:
 def _ctdc_row(case: Any, mapper: Any, alpha3: dict[str, str]) -> dict[str, str] | None:
     from pharos.cases.models import FORMS_OF_EXPLOITATION
     from pharos.exports import formats
-    from pharos.releases.ctdc import CTDC_COLUMNS
+    from pharos.releases.ctdc import CTDC_COLUMNS, STATUS
 
-    if formats._status_counted(case, mapper) is None:
+    status = formats._status_counted(case, mapper)
+    if status is None:
         return None
     flags: set[str] = set()
     flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
@@ -179,4 +182,5 @@ def _ctdc_row(case: Any, mapper: Any, alpha3: dict[str, str]) -> dict[str, str] 
     row["CountryOfExploitation"] = alpha3.get(country, country)
     for column in CTDC_COLUMNS[6:]:
         row[column] = "1" if column in flags else ""
+    row[STATUS] = status
     return row

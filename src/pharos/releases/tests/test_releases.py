@@ -283,7 +283,7 @@ def test_a_person_with_several_cases_counts_once(world) -> None:
             "registered_on": datetime.date(2023, 1, 1),
             "forms_of_exploitation": ["SexualExploitation"],
         },
-        decision=decision,
+        decision={**decision, "status": "PossibleVictim"},
     )
     rows = list(queries.ctdc_rows(acting(world["statistician"])))
     assert len(rows) == 41  # the world's 40 persons, and this one once for two cases
@@ -291,9 +291,12 @@ def test_a_person_with_several_cases_counts_once(world) -> None:
     assert len(twice) == 1
     assert twice[0]["isForcedLabour"] == "1"
     assert twice[0]["isSexualExploit"] == "1"
+    assert twice[0]["status"] == "identified"  # presumed first, identified later: identified
     assert sum(r["yearOfRegistration"] == "2025" for r in rows) == 20  # the world's 20, not the later case
 
     release = built(world["statistician"], "dp", epsilon=4.0, seed=5)
     assert release.summary["records"] == 41
     assert release.summary["privacy"]["unit"] == build.PERSON_UNIT
+    by_status = next(t for t in release.summary["tables"] if t["key"] == "year_status")
+    assert by_status["dimensions"] == ["yearOfRegistration", "status"]
     assert any("Each person is counted once" in line for line in presentation.privacy_lines(release.summary))
