@@ -177,11 +177,13 @@ def compute(
     first_year: int = 2000,
     countries: Sequence[str] | None = None,
     unit: str = build.RECORD_UNIT,
+    justice_rows: Sequence[dict[str, str]] | None = None,
 ) -> build.Content:
     """The content of a release from CTDC rows; ``spend(epsilon, delta)`` is called before any noise.
 
     ``unit`` says what one row is (``build.PERSON_UNIT`` for ``queries.ctdc_rows``): the notes
-    and the privacy statement name it.
+    and the privacy statement name it. ``justice_rows`` (``queries.justice_rows``) adds the
+    criminal-justice tables.
     """
     seed = parameters.get("seed")
     if method == Method.SUPPRESSION:
@@ -191,6 +193,7 @@ def compute(
             rounding_base=int(parameters.get("rounding_base", DEFAULT_ROUNDING)),
             seed=seed,
             unit=unit,
+            justice_rows=justice_rows,
         )
     epsilon = float(parameters["epsilon"])
     delta = float(parameters.get("delta") or dp.default_delta(len(rows)))
@@ -208,7 +211,12 @@ def compute(
         for column in ctdc.COUNTRY_COLUMNS:
             domains[column] = list(countries)
     return build.build_dp(
-        rows, params=params, domains=domains, synthetic=method == Method.SYNTHETIC, unit=unit
+        rows,
+        params=params,
+        domains=domains,
+        synthetic=method == Method.SYNTHETIC,
+        unit=unit,
+        justice_rows=justice_rows,
     )
 
 
@@ -217,6 +225,7 @@ def release_build(
     actor: Any,
     release: Release,
     rows: Sequence[dict[str, str]],
+    justice_rows: Sequence[dict[str, str]] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Release:
     """Compute and store the release's content (the job's work); spends budget first for DP methods."""
@@ -238,6 +247,7 @@ def release_build(
             spend=spend,
             countries=queries.country_codes(),
             unit=build.PERSON_UNIT,
+            justice_rows=justice_rows,
         )
     except dp.BudgetExceeded as exc:
         _fail(actor=actor, release=release, reason="budget", detail=str(exc))

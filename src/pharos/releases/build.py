@@ -13,6 +13,7 @@ Every method publishes the same set of tables (``TABLES``), so releases can be c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from pharos.releases import ctdc, disclosure, dp, synthesis, utility
+from pharos.releases import ctdc, disclosure, dp, justice, synthesis, utility
 from pharos.releases.dp import rng_for
 
 SDMX_DATAFLOW = "PHAROS:THB_RELEASE(1.0)"
@@ -92,6 +93,7 @@ DIMENSION_TITLES = {
     "citizenship": gettext_noop("Citizenship"),
     "form": gettext_noop("Form of exploitation"),
     ctdc.STATUS: gettext_noop("Status"),
+    "offenceForm": gettext_noop("Form of exploitation"),
 }
 STATUS_LABELS = {
     "identified": gettext_noop("Identified victim"),
@@ -284,7 +286,9 @@ def build_suppression(
     rounding_base: int,
     seed: int | None,
     unit: str = RECORD_UNIT,
+    justice_rows: Sequence[dict[str, str]] | None = None,
 ) -> Content:
+    """``justice_rows`` (one per suspect, ``justice.row``) adds the criminal-justice tables."""
     rng = rng_for(seed)
     tables = []
     for spec in TABLES:
@@ -292,6 +296,13 @@ def build_suppression(
         if rounding_base > 1:
             protected = disclosure.round_table(protected, rounding_base, rng)
         tables.append(_table_summary(protected))
+    if justice_rows is not None:
+        tables.extend(
+            _table_summary(t)
+            for t in justice.suppressed_tables(
+                justice_rows, threshold=threshold, rounding_base=rounding_base, rng=rng
+            )
+        )
     privacy = {"method": "suppression", "threshold": threshold, "rounding_base": rounding_base, "unit": unit}
     notes = [
         _unit_note(unit),
@@ -311,16 +322,25 @@ def build_dp(
     domains: dict[str, list[str]],
     synthetic: bool,
     unit: str = RECORD_UNIT,
+    justice_rows: Sequence[dict[str, str]] | None = None,
 ) -> Content:
+    """``justice_rows`` adds the criminal-justice tables, on ``justice.JUSTICE_SHARE`` of the budget."""
     columns = ctdc.DP_COLUMNS
+    total_rho = dp.rho_for(params.epsilon, params.delta)
+    if justice_rows is not None:
+        params = dataclasses.replace(params, budget_share=1 - justice.JUSTICE_SHARE)
     aggregates = dp.measure_combinations(rows, columns, domains, params)
     truth = dp.true_counts(rows, columns, params.max_length)
     tables = [_table_summary(dp_table(spec, aggregates)) for spec in TABLES]
+    justice_sigma = None
+    if justice_rows is not None:
+        measured, justice_sigma = justice.dp_tables(justice_rows, total_rho * justice.JUSTICE_SHARE)
+        tables.extend(_table_summary(t) for t in measured)
     privacy = {
         "method": "synthetic" if synthetic else "dp",
         "epsilon": params.epsilon,
         "delta": params.delta,
-        "rho": aggregates.rho,
+        "rho": total_rho,
         "accounting": "zCDP (OpenDP make_gaussian, discrete Gaussian), converted with make_zCDP_to_approxDP",
         "unit": unit,
         **params.as_dict(),
@@ -332,6 +352,16 @@ def build_dp(
         "A combination that is absent may exist; small published counts are dominated by noise.",
         _unit_note(unit),
     ]
+    if justice_sigma is not None:
+        privacy["justice"] = {
+            "budget_share": justice.JUSTICE_SHARE,
+            "sensitivity": round(justice.SENSITIVITY, 4),
+            "sigma": round(justice_sigma, 3),
+        }
+        notes.append(
+            f"Criminal-justice tables: {justice.JUSTICE_SHARE:.0%} of the budget, Gaussian noise of "
+            f"standard deviation {justice_sigma:.1f} on every cell (counted per suspect)."
+        )
     agg_rows = [
         [len(combo), ";".join(f"{c}:{v}" for c, v in combo), n]
         for combo, n in sorted(aggregates.counts.items(), key=lambda x: (len(x[0]), x[0]))
@@ -357,4 +387,4 @@ def build_dp(
         report["synthetic_records"] = len(records)
     files["utility.json"] = ("application/json", json.dumps(report, indent=1).encode(), False)
     summary = {"tables": tables, "privacy": privacy, "notes": notes}
-    return Content(summary=summary, files=files, utility=report, rho=aggregates.rho)
+    return Content(summary=summary, files=files, utility=report, rho=total_rho)

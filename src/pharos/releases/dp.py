@@ -208,6 +208,9 @@ class DpParameters:
     thresholds: tuple[float, ...] = (4.0, 0.4, 0.25)  # released when noisy count >= t * sigma
     # Share of rho for a DP histogram of record lengths, used to undo the bias of the bound.
     histogram_weight: float = 0.02
+    # Share of the release's rho this measurement spends (the rest goes to other tables of the
+    # same release, e.g. the criminal-justice ones).
+    budget_share: float = 1.0
     seed: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -219,6 +222,7 @@ class DpParameters:
             "length_weights": list(self.length_weights),
             "thresholds": list(self.thresholds),
             "histogram_weight": self.histogram_weight,
+            "budget_share": self.budget_share,
         }
 
 
@@ -260,7 +264,9 @@ def measure_combinations(
     caps = params.contribution_bound[: params.max_length]
     weights = params.length_weights[: params.max_length]
     share = sum(weights) + params.histogram_weight
-    rho = rho_for(params.epsilon, params.delta)
+    if not 0 < params.budget_share <= 1:
+        raise ValueError("budget_share must be in (0, 1].")
+    rho = rho_for(params.epsilon, params.delta) * params.budget_share
     allowed = {c: set(map(str, domains.get(c, ()))) for c in columns}
     order = {c: i for i, c in enumerate(columns)}
     # Combinations are counted as tuples of attribute numbers: hashing them is much cheaper.

@@ -26,6 +26,13 @@ class ReleaseForm(forms.Form):
         initial=5,
     )
 
+    justice = forms.BooleanField(
+        label=_("Include the criminal-justice tables (suspected, prosecuted and convicted persons)"),
+        required=False,
+        initial=True,
+        help_text=_("With differential privacy they take a fifth of the epsilon."),
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("method") in (Method.DP, Method.SYNTHETIC) and not data.get("epsilon"):
@@ -34,6 +41,11 @@ class ReleaseForm(forms.Form):
 
     def parameters(self) -> dict[str, Any]:
         data = self.cleaned_data
+        justice = bool(data.get("justice"))
         if data["method"] == Method.SUPPRESSION:
-            return {"threshold": data["threshold"], "rounding_base": data["rounding_base"]}
-        return {"epsilon": data["epsilon"]}
+            return {
+                "threshold": data["threshold"],
+                "rounding_base": data["rounding_base"],
+                "justice": justice,
+            }
+        return {"epsilon": data["epsilon"], "justice": justice}

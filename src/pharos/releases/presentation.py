@@ -6,11 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from pharos.releases import build
+from pharos.releases import build, justice
 
 
 def dimension_title(name: str) -> str:
-    return gettext(build.DIMENSION_TITLES.get(name, name))
+    return gettext(build.DIMENSION_TITLES.get(name) or justice.DIMENSION_TITLES.get(name, name))
 
 
 def code_label(code: str) -> str:
@@ -20,12 +20,14 @@ def code_label(code: str) -> str:
         return gettext(build.FORM_LABELS[code])
     if code in build.STATUS_LABELS:
         return gettext(build.STATUS_LABELS[code])
+    if code in justice.LABELS:
+        return gettext(justice.LABELS[code])
     return code
 
 
 def tables_for_display(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """Each table as a caption, column headers and rows of (labels, count or None)."""
-    titles = {t.key: t.title for t in build.TABLES}
+    titles = {t.key: t.title for t in build.TABLES} | {key: title for key, title, _ in justice.TABLES}
     out = []
     for table in summary.get("tables", []):
         dims = table["dimensions"]
@@ -111,6 +113,18 @@ def privacy_lines(summary: dict[str, Any]) -> list[str]:
             "may still exist, and small counts are dominated by noise."
         ),
     ]
+    measured = privacy.get("justice")
+    if measured:
+        lines.append(
+            gettext(
+                "The criminal-justice tables count suspects; they took %(share)s %% of the budget, and every cell "
+                "carries noise with a standard deviation of %(sigma)s."
+            )
+            % {
+                "share": round(100 * float(measured["budget_share"])),
+                "sigma": f"{float(measured['sigma']):.1f}",
+            }
+        )
     if method == "synthetic":
         lines.append(
             gettext(

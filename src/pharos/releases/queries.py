@@ -184,3 +184,38 @@ def _ctdc_row(case: Any, mapper: Any, alpha3: dict[str, str]) -> dict[str, str] 
         row[column] = "1" if column in flags else ""
     row[STATUS] = status
     return row
+
+
+def justice_rows(user: Any, capability: str = BUILD) -> list[dict[str, str]]:
+    """One row per suspect the builder's scope holds (``justice.row``), counted as the statistics
+    module counts them: prosecuted once a proceeding is past investigation, convicted when a
+    defendant's outcome is a conviction; the forms are those of all their proceedings."""
+    from pharos.cases.models import FORMS_OF_EXPLOITATION, SEX, Defendant, Suspect
+    from pharos.exports.queries import Mapper
+    from pharos.releases import justice
+
+    mapper = Mapper()
+    reached: dict[int, dict[str, Any]] = {}
+    links = (
+        Defendant.objects.visible_to(user, capability)
+        .order_by()
+        .values_list("suspect_id", "outcome", "proceeding__stage", "proceeding__forms_of_exploitation")
+    )
+    for suspect_id, outcome, stage, forms in links.iterator(chunk_size=2000):
+        found = reached.setdefault(suspect_id, {"prosecuted": False, "convicted": False, "forms": set()})
+        found["prosecuted"] |= stage != "investigation"
+        found["convicted"] |= outcome == "convicted"
+        found["forms"].update(mapper.many(FORMS_OF_EXPLOITATION, forms, "eurostat"))
+    rows = []
+    suspects = Suspect.objects.visible_to(user, capability).order_by("id").values_list("id", "sex")
+    for suspect_id, sex in suspects.iterator(chunk_size=2000):
+        found = reached.get(suspect_id, {"prosecuted": False, "convicted": False, "forms": set()})
+        rows.append(
+            justice.row(
+                sex=mapper(SEX, sex, "eurostat") or "UNK",
+                prosecuted=found["prosecuted"],
+                convicted=found["convicted"],
+                forms=sorted(found["forms"]),
+            )
+        )
+    return rows

@@ -20,10 +20,15 @@ def build_release(job: Job, reporter: Reporter) -> dict[str, Any]:
     )
     reporter.total(None)
     rows = list(queries.ctdc_rows(reporter.actor))
+    suspects = queries.justice_rows(reporter.actor) if release.parameters.get("justice", True) else None
     reporter.total(len(rows))
     try:
         built = actions.release_build(
-            actor=reporter.actor, release=release, rows=rows, progress=reporter.advance
+            actor=reporter.actor,
+            release=release,
+            rows=rows,
+            justice_rows=suspects,
+            progress=reporter.advance,
         )
     except dp.BudgetExceeded as exc:
         raise JobError(str(exc)) from exc

@@ -300,3 +300,81 @@ def test_a_person_with_several_cases_counts_once(world) -> None:
     by_status = next(t for t in release.summary["tables"] if t["key"] == "year_status")
     assert by_status["dimensions"] == ["yearOfRegistration", "status"]
     assert any("Each person is counted once" in line for line in presentation.privacy_lines(release.summary))
+
+
+def _justice_records(world) -> None:
+    """Three suspects: a man prosecuted and convicted (sexual exploitation), a woman prosecuted for
+    forced labour (pending), a man under investigation with no form recorded."""
+    from pharos.cases.models import Defendant
+
+    org = world["cast"].org_a
+    police = acting(testing.member(org, "law_enforcement", email="police@a.example.org"))
+    convicted = case_actions.suspect_register(actor=police, organisation=org, values={"sex": "male"})
+    pending = case_actions.suspect_register(actor=police, organisation=org, values={"sex": "female"})
+    investigated = case_actions.suspect_register(actor=police, organisation=org, values={"sex": "male"})
+    trial = case_actions.proceeding_record(
+        actor=police,
+        organisation=org,
+        values={"stage": "trial", "forms_of_exploitation": ["SexualExploitation"]},
+        suspects=[convicted],
+    )
+    case_actions.defendant_outcome_record(
+        actor=police,
+        defendant=Defendant.objects.unscoped("test").get(proceeding=trial),
+        values={"outcome": "convicted", "decided_on": datetime.date(2025, 9, 1)},
+    )
+    case_actions.proceeding_record(
+        actor=police,
+        organisation=org,
+        values={"stage": "prosecution", "forms_of_exploitation": ["ForcedLabour"]},
+        suspects=[pending],
+    )
+    case_actions.proceeding_record(
+        actor=police, organisation=org, values={"stage": "investigation"}, suspects=[investigated]
+    )
+
+
+def _cells(release: Release, key: str) -> dict[tuple[str, ...], int | None]:
+    table = next(t for t in release.summary["tables"] if t["key"] == key)
+    return {tuple(row[:-1]): row[-1] for row in table["rows"]}
+
+
+def test_justice_tables_count_suspects_by_stage_sex_and_form(world) -> None:
+    _justice_records(world)
+    release = built(world["statistician"], threshold=1, rounding_base=1)  # nothing hidden: exact counts
+    by_sex = _cells(release, "offenders_sex")
+    assert by_sex[("stageSuspected", "M")] == 2
+    assert by_sex[("stageSuspected", "F")] == 1
+    assert by_sex[("stageProsecuted", "M")] == 1
+    assert by_sex[("stageProsecuted", "F")] == 1
+    assert by_sex[("stageConvicted", "M")] == 1
+    assert by_sex[("stageConvicted", "F")] == 0
+    assert by_sex[("stageSuspected", "_T")] == 3  # persons at the stage
+    by_form = _cells(release, "offenders_form")
+    assert by_form[("stageConvicted", "offenceSexual")] == 1
+    assert by_form[("stageProsecuted", "offenceLabour")] == 1
+    assert by_form[("stageSuspected", "offenceUnknown")] == 1
+
+    hidden = built(world["statistician"], threshold=10, rounding_base=1)
+    assert _cells(hidden, "offenders_sex")[("stageSuspected", "M")] is None  # 2 < 10: suppressed
+    without = built(world["statistician"], threshold=10, rounding_base=1, justice=False)
+    assert not any(t["key"].startswith("offenders") for t in without.summary["tables"])
+
+
+def test_dp_justice_tables_take_their_share_of_the_budget(world) -> None:
+    from pharos.releases import justice, presentation
+
+    _justice_records(world)
+    release = built(world["statistician"], "dp", epsilon=4.0, seed=7)
+    measured = release.summary["privacy"]["justice"]
+    assert measured["budget_share"] == justice.JUSTICE_SHARE
+    assert release.summary["privacy"]["budget_share"] == 1 - justice.JUSTICE_SHARE  # the victims' part
+    by_sex = _cells(release, "offenders_sex")
+    assert len([k for k in by_sex if "_T" not in k]) == 9  # every cell of the public domain, noisy
+    assert all(v is not None and v >= 0 for v in by_sex.values())
+    assert any(
+        "criminal-justice tables count suspects" in line
+        for line in presentation.privacy_lines(release.summary)
+    )
+    ledger = PrivacyLedger.objects.unscoped("test").get(organisation=world["cast"].org_a)
+    assert ledger.spent_rho == pytest.approx(release.summary["privacy"]["rho"])  # one spend for both

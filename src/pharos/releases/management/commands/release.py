@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="E-mail of the user the release is built as.")
         parser.add_argument("--title", default="Statistical release")
         parser.add_argument("--seed", type=int, help="Random seed (tests only; never for a real release).")
+        parser.add_argument(
+            "--no-justice",
+            action="store_true",
+            help="Leave out the criminal-justice tables (from the database; a file has none).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         method = options["method"]
@@ -49,6 +54,7 @@ class Command(BaseCommand):
         )
         if options["seed"] is not None:
             parameters["seed"] = options["seed"]
+        parameters["justice"] = not options["no_justice"]
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         if options["input"]:
