@@ -82,6 +82,11 @@ def _countries() -> list[dict[str, Any]]:
     return list(json.loads(path.read_text(encoding="utf-8"))["countries"])
 
 
+def countries() -> list[dict[str, Any]]:
+    """The ISO country table (codes, alpha-3, names in the five languages): public reference data."""
+    return _countries()
+
+
 def codebook(first_year: int, last_year: int, *, alpha3: bool = True) -> dict[str, list[str]]:
     """The values each CTDC column may take: public, so a DP release may rely on it."""
     lists = read_all()

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from pharos.releases import build, justice
+from pharos.releases import build, ctdc, justice
+from pharos.standards.codelists import read_all
 
 
 def dimension_title(name: str) -> str:
     return gettext(build.DIMENSION_TITLES.get(name) or justice.DIMENSION_TITLES.get(name, name))
 
 
-def code_label(code: str) -> str:
+@cache
+def _value_names() -> dict[str, dict[str, dict[str, str]]]:
+    """Dimension -> code -> names by language, from the public code lists and country table."""
+    gender = {e.code: e.labels for e in read_all()["ctdc.gender"].codes}
+    countries: dict[str, dict[str, str]] = {}
+    for country in ctdc.countries():
+        countries[str(country["alpha3"])] = countries[str(country["code"])] = dict(country["names"])
+    return {"gender": gender, "citizenship": countries, "CountryOfExploitation": countries}
+
+
+def code_label(code: str, dimension: str = "") -> str:
+    names = _value_names().get(dimension, {}).get(code)
+    if names:
+        language = (get_language() or "en").lower()
+        return names.get(language) or names.get(language.split("-")[0]) or names.get("en") or code
     if code == "_T":
         return gettext("Total")
     if code in build.FORM_LABELS:
@@ -32,7 +48,11 @@ def tables_for_display(summary: dict[str, Any]) -> list[dict[str, Any]]:
     for table in summary.get("tables", []):
         dims = table["dimensions"]
         rows = [
-            {"labels": [code_label(str(c)) for c in row[:-1]], "count": row[-1], "total": "_T" in row[:-1]}
+            {
+                "labels": [code_label(str(c), d) for c, d in zip(row[:-1], dims, strict=True)],
+                "count": row[-1],
+                "total": "_T" in row[:-1],
+            }
             for row in table["rows"]
         ]
         title = gettext(titles.get(table["key"], table["title"]))

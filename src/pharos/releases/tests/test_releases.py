@@ -378,3 +378,19 @@ def test_dp_justice_tables_take_their_share_of_the_budget(world) -> None:
     )
     ledger = PrivacyLedger.objects.unscoped("test").get(organisation=world["cast"].org_a)
     assert ledger.spent_rho == pytest.approx(release.summary["privacy"]["rho"])  # one spend for both
+
+
+def test_release_tables_name_sexes_and_countries_in_the_reader_language(world) -> None:
+    from django.utils import translation
+
+    from pharos.releases import presentation
+
+    release = built(world["statistician"], threshold=1, rounding_base=1)
+    with translation.override("ar"):
+        shown = presentation.tables_for_display(release.summary)
+        by_sex = next(t for t in shown if t["key"] == "year_sex")
+        assert {"امرأة", "رجل"} <= {label for row in by_sex["rows"] for label in row["labels"]}
+    assert presentation.code_label("MKD", "citizenship") == "North Macedonia"
+    with translation.override("fr"):
+        assert presentation.code_label("DEU", "CountryOfExploitation") == "Allemagne"
+        assert presentation.code_label("Woman", "gender") == "Femme"
