@@ -213,24 +213,29 @@ def build_ctdc(scope: Scope) -> Table:
     for case in queries.victim_cases(plain):
         if _status_counted(case, mapper) is None:
             continue
-        flags: set[str] = set()
-        flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
-        flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
-        flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
-        flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
-        flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
-        citizenships = case.person.citizenships or []
-        row: list[Any] = [
-            str(case.registered_on.year),
-            mapper(GENDER, case.person.gender, "ctdc") or "",
-            _ctdc_age(case.age_at_identification),
-            alpha3.get(citizenships[0], citizenships[0]) if citizenships else "",
-            alpha3.get(case.country_of_exploitation, case.country_of_exploitation),
-            "",
-        ]
-        row.extend("1" if column in flags else "" for column in CTDC_COLUMNS[6:])
-        table.rows.append(row)
+        table.rows.append(ctdc_values(case, mapper, alpha3))
     return table
+
+
+def ctdc_values(case: VictimCase, mapper: Mapper, alpha3: dict[str, str]) -> list[str]:
+    """A victim case's values in CTDC_COLUMNS order (countries as alpha-3 where ``alpha3`` knows them)."""
+    flags: set[str] = set()
+    flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
+    flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
+    flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
+    flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
+    flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
+    citizenships = case.person.citizenships or []
+    row = [
+        str(case.registered_on.year),
+        mapper(GENDER, case.person.gender, "ctdc") or "",
+        _ctdc_age(case.age_at_identification),
+        alpha3.get(citizenships[0], citizenships[0]) if citizenships else "",
+        alpha3.get(case.country_of_exploitation, case.country_of_exploitation),
+        "",
+    ]
+    row.extend("1" if column in flags else "" for column in CTDC_COLUMNS[6:])
+    return row
 
 
 # --- aggregates ----------------------------------------------------------------------------------

@@ -77,26 +77,22 @@ FLAG_COLUMNS: tuple[str, ...] = CTDC_COLUMNS[6:]
 
 
 @cache
-def _countries() -> list[dict[str, Any]]:
-    path = Path(__file__).resolve().parent.parent / "tenancy" / "data" / "countries.json"
-    return list(json.loads(path.read_text(encoding="utf-8"))["countries"])
-
-
 def countries() -> list[dict[str, Any]]:
     """The ISO country table (codes, alpha-3, names in the five languages): public reference data."""
-    return _countries()
+    path = Path(__file__).resolve().parent.parent / "tenancy" / "data" / "countries.json"
+    return list(json.loads(path.read_text(encoding="utf-8"))["countries"])
 
 
 def codebook(first_year: int, last_year: int, *, alpha3: bool = True) -> dict[str, list[str]]:
     """The values each CTDC column may take: public, so a DP release may rely on it."""
     lists = read_all()
-    countries = [str(c["alpha3"] if alpha3 else c["code"]) for c in _countries()]
+    codes = [str(c["alpha3"] if alpha3 else c["code"]) for c in countries()]
     book: dict[str, list[str]] = {
         "yearOfRegistration": [str(y) for y in range(first_year, last_year + 1)],
         "gender": [e.code for e in lists["ctdc.gender"].codes],
         "ageBroad": [e.code for e in lists["ctdc.age_broad"].codes],
-        "citizenship": countries,
-        "CountryOfExploitation": countries,
+        "citizenship": codes,
+        "CountryOfExploitation": codes,
         STATUS: list(STATUS_VALUES),
     }
     for column in FLAG_COLUMNS:
@@ -141,9 +137,9 @@ def rows_from_htcds_csv(path: Path) -> Iterator[dict[str, str]]:
     maps = _ctdc_mappings()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for source in csv.DictReader(handle):
-            status = _status_of().get(source.get("vic_TraffickingStatus") or "")
             if source.get("vic_TraffickingStatus") == _NOT_VICTIM:
                 continue
+            status = _status_of().get(source.get("vic_TraffickingStatus") or "")
             flags: set[str] = set()
             for column, key in _FLAG_LISTS.items():
                 for code in (source.get(column) or "").split(";"):

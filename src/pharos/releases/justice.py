@@ -106,7 +106,9 @@ def dp_tables(rows: Sequence[dict[str, str]], rho: float) -> tuple[list[disclosu
     measured = {(t.key, c): v for (t, c), v in zip(order, noisy, strict=True)}
     out = []
     for table in exact:
-        cells = {c: max(0, measured[(table.key, c)]) for c in sorted(table.cells)}
+        cells: dict[tuple[str, ...], int | None] = {
+            c: max(0, measured[(table.key, c)]) for c in sorted(table.cells)
+        }
         margins: dict[tuple[int, ...], dict[tuple[str, ...], int | None]] = {}
         if table.dimensions[1] == "sex":  # persons at each stage: the sum over sex (post-processing)
             margins[(0,)] = {
@@ -118,7 +120,7 @@ def dp_tables(rows: Sequence[dict[str, str]], rho: float) -> tuple[list[disclosu
                 key=table.key,
                 title=table.title,
                 dimensions=table.dimensions,
-                cells=dict(cells),
+                cells=cells,
                 margins=margins,
                 method="dp",
             )

@@ -4,7 +4,6 @@ and the CTDC-layout rows a release is built from (counts only, never a personal 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -93,7 +92,7 @@ def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
     from pharos.cases.models import VictimCase
     from pharos.exports.queries import Mapper, alpha3_codes
 
-    convert = _Converter(Mapper(), alpha3_codes())
+    mapper, alpha3 = Mapper(), alpha3_codes()
     cases = (
         VictimCase.objects.visible_to(user, capability)
         .select_related("person")
@@ -117,22 +116,22 @@ def ctdc_rows(user: Any, capability: str = BUILD) -> Iterator[dict[str, str]]:
     for case in cases.iterator(chunk_size=_CHUNK):
         chunk.append(case)
         if len(chunk) == _CHUNK:
-            _merge(persons, chunk, convert)
+            _merge(persons, chunk, mapper, alpha3)
             chunk = []
-    _merge(persons, chunk, convert)
+    _merge(persons, chunk, mapper, alpha3)
     yield from persons.values()
 
 
-def _merge(persons: dict[str, dict[str, str]], cases: list[Any], convert: _Converter) -> None:
+def _merge(persons: dict[str, dict[str, str]], cases: list[Any], mapper: Any, alpha3: dict[str, str]) -> None:
     """Add ``cases`` (in registration order) to ``persons``, keyed by the person's unit."""
-    from pharos.releases.ctdc import CTDC_COLUMNS, STATUS
+    from pharos.releases.ctdc import FLAG_COLUMNS, STATUS
     from pharos.statistics.units import person_units
 
     if not cases:
         return
     units = person_units([case.person_id for case in cases]).to_pylist()
     for case, unit in zip(cases, units, strict=True):
-        row = convert(case)
+        row = _ctdc_row(case, mapper, alpha3)
         if row is None:
             continue
         first = persons.get(unit)
@@ -141,47 +140,21 @@ def _merge(persons: dict[str, dict[str, str]], cases: list[Any], convert: _Conve
             continue
         for column in _SCALAR_COLUMNS:
             first[column] = first[column] or row[column]
-        for column in CTDC_COLUMNS[6:]:
+        for column in FLAG_COLUMNS:
             first[column] = first[column] or row[column]
         if row[STATUS] == "identified":  # identified in any of their cases
             first[STATUS] = "identified"
 
 
-@dataclass(frozen=True)
-class _Converter:
-    """One case in the CTDC layout; None for a case that is not a registered victim."""
-
-    mapper: Any
-    alpha3: dict[str, str]
-
-    def __call__(self, case: Any) -> dict[str, str] | None:
-        return _ctdc_row(case, self.mapper, self.alpha3)
-
-
 def _ctdc_row(case: Any, mapper: Any, alpha3: dict[str, str]) -> dict[str, str] | None:
-    from pharos.cases.models import FORMS_OF_EXPLOITATION
+    """One case in the CTDC layout with its status; None for a case that is not a registered victim."""
     from pharos.exports import formats
     from pharos.releases.ctdc import CTDC_COLUMNS, STATUS
 
     status = formats._status_counted(case, mapper)
     if status is None:
         return None
-    flags: set[str] = set()
-    flags.update(mapper.many("pharos.means_of_control", case.means_of_control, "ctdc"))
-    flags.update(mapper.many(FORMS_OF_EXPLOITATION, case.forms_of_exploitation, "ctdc"))
-    flags.update(mapper.many("isic.section", [case.labour_sector] if case.labour_sector else [], "ctdc"))
-    flags.update(mapper.many("htcds.vic_TypeOfSexExploitation", case.sex_exploitation_types, "ctdc"))
-    flags.update(mapper.many("pharos.recruiter_relationship", case.recruiter_relationships, "ctdc"))
-    citizenships = case.person.citizenships or []
-    row = dict.fromkeys(CTDC_COLUMNS, "")
-    row["yearOfRegistration"] = str(case.registered_on.year)
-    row["gender"] = mapper(formats.GENDER, case.person.gender, "ctdc") or ""
-    row["ageBroad"] = formats._ctdc_age(case.age_at_identification)
-    row["citizenship"] = alpha3.get(citizenships[0], citizenships[0]) if citizenships else ""
-    country = case.country_of_exploitation or ""
-    row["CountryOfExploitation"] = alpha3.get(country, country)
-    for column in CTDC_COLUMNS[6:]:
-        row[column] = "1" if column in flags else ""
+    row = dict(zip(CTDC_COLUMNS, formats.ctdc_values(case, mapper, alpha3), strict=True))
     row[STATUS] = status
     return row
 
